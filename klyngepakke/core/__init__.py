@@ -1,0 +1,1 @@
+"""Pure-Python core: package format, scoring and disclosure control. No Django imports."""

@@ -1,0 +1,288 @@
+"""The package file format (format 1), as typed models.
+
+A package file and an instrument file are YAML documents validated against these
+models. Unknown keys are errors, so a typo never silently drops content. The field
+reference for humans is docs/package-format.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+)
+
+FORMAT_VERSION = 1
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """Text in Danish, optionally with an English translation."""
+
+    da: NonEmpty
+    en: NonEmpty | None = None
+
+
+def _coerce_text(value: object) -> object:
+    # A plain string is Danish text; a mapping gives translations.
+    return {"da": value} if isinstance(value, str) else value
+
+
+class Source(Strict):
+    """A reference: where a fact, a reference value or an instrument comes from."""
+
+    code: Code
+    citation: NonEmpty
+    url: str | None = None
+    note: str | None = None
+
+
+class Option(Strict):
+    code: Code
+    label: Text
+    # Numeric value used in scoring; null for answers outside the scale ("ikke relevant").
+    value: float | None = None
+
+    _text = field_validator("label", mode="before")(_coerce_text)
+
+
+class Scale(Strict):
+    code: Code
+    label: Text
+    # True when the seed documents do not give the scale and the product chose it.
+    own_choice: bool
+    note: str | None = None
+    options: list[Option] = Field(min_length=2)
+
+    _text = field_validator("label", mode="before")(_coerce_text)
+
+
+class Item(Strict):
+    code: Code
+    text: Text
+
+    _text = field_validator("text", mode="before")(_coerce_text)
+
+
+class Condition(Strict):
+    """Show a section or question only when an earlier single-choice answer is one of `in`."""
+
+    question: Code
+    in_: list[Code] = Field(alias="in", min_length=1)
+
+
+class Question(Strict):
+    code: Code
+    type: Literal["single", "matrix", "multiple", "text"]
+    text: Text
+    help: Text | None = None
+    required: bool = True
+    # A named scale of the questionnaire or instrument, or inline options; exactly one
+    # for single, matrix and multiple questions, none for free text.
+    scale: Code | None = None
+    options: list[Option] | None = None
+    items: list[Item] | None = None
+    show_if: Condition | None = None
+    max_length: int | None = Field(default=None, ge=1, le=10000)
+
+    _text = field_validator("text", "help", mode="before")(_coerce_text)
+
+
+class Band(Strict):
+    """A cut-off band of a score: min <= score <= max."""
+
+    code: Code
+    min: float
+    max: float
+    label: Text
+    meaning: Text
+    # True where the band should point the respondent to help.
+    seek_help: bool = False
+
+    _text = field_validator("label", "meaning", mode="before")(_coerce_text)
+
+
+class Score(Strict):
+    code: Code
+    label: Text
+    method: Literal["sum", "mean"]
+    items: list[Code] = Field(min_length=1)
+    multiplier: float = 1.0
+    # How many of the items must be answered for a score; defaults to all of them.
+    min_answered: int | None = Field(default=None, ge=1)
+    min: float
+    max: float
+    bands: list[Band] = Field(default_factory=list)
+    # A change of at least this many points between rounds counts as meaningful.
+    meaningful_change: float | None = Field(default=None, gt=0)
+    higher_is_better: bool = True
+
+    _text = field_validator("label", mode="before")(_coerce_text)
+
+
+class InstrumentFile(Strict):
+    format: Literal[1]
+    kind: Literal["instrument"]
+    code: Code
+    version: NonEmpty
+    title: Text
+    attribution: NonEmpty
+    sources: list[Source] = Field(default_factory=list)
+    scales: list[Scale] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+    scores: list[Score] = Field(default_factory=list)
+
+    _text = field_validator("title", mode="before")(_coerce_text)
+
+
+class InstrumentUse(Strict):
+    """Places an instrument's questions at this point of a section."""
+
+    instrument: Code
+    show_if: Condition | None = None
+
+
+def _entry_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "InstrumentUse" if "instrument" in value else "Question"
+    return "InstrumentUse" if isinstance(value, InstrumentUse) else "Question"
+
+
+# Tags are capitalised so error locations can drop them (field names are lower case).
+SectionEntry = Annotated[
+    Annotated[Question, Tag("Question")] | Annotated[InstrumentUse, Tag("InstrumentUse")],
+    Discriminator(_entry_kind),
+]
+
+
+class Section(Strict):
+    code: Code
+    title: Text
+    intro: Text | None = None
+    show_if: Condition | None = None
+    questions: list[SectionEntry] = Field(min_length=1)
+
+    _text = field_validator("title", "intro", mode="before")(_coerce_text)
+
+
+class Questionnaire(Strict):
+    intro: Text
+    estimated_minutes: int = Field(ge=1, le=120)
+    scales: list[Scale] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+
+    _text = field_validator("intro", mode="before")(_coerce_text)
+
+
+class ReflectionQuestion(Strict):
+    code: Code
+    text: Text
+    # False where solo doctors skip this question ("Sololæger svarer kun på ...").
+    for_solo: bool = True
+
+    _text = field_validator("text", mode="before")(_coerce_text)
+
+
+class ProgramBlock(Strict):
+    code: Code
+    title: Text
+    minutes: int = Field(ge=0, le=600)
+    description: Text | None = None
+    reflection_questions: list[ReflectionQuestion] = Field(default_factory=list)
+
+    _text = field_validator("title", "description", mode="before")(_coerce_text)
+
+
+class Program(Strict):
+    blocks: list[ProgramBlock] = Field(min_length=1)
+    # The meeting's length in minutes unless an order adjusts it; must equal the blocks' sum.
+    default_minutes: int = Field(ge=1, le=24 * 60)
+
+
+class RunbookTask(Strict):
+    phase: Literal["before", "during", "after"]
+    role: Literal["coordinator", "member", "facilitator", "consultant"]
+    when: Text | None = None
+    task: Text
+
+    _text = field_validator("when", "task", mode="before")(_coerce_text)
+
+
+class Offer(Strict):
+    code: Code
+    title: Text
+    provider: NonEmpty
+    audience: Text
+    description: Text
+    url: str | None = None
+    # Region code for regional offers; absent for national ones.
+    region: Code | None = None
+
+    _text = field_validator("title", "audience", "description", mode="before")(_coerce_text)
+
+
+class HelpContact(Strict):
+    code: Code
+    name: NonEmpty
+    description: Text
+    phone: str | None = None
+    url: str | None = None
+    region: Code | None = None
+
+    _text = field_validator("description", mode="before")(_coerce_text)
+
+
+class ReferenceValue(Strict):
+    code: Code
+    label: Text
+    value: float
+    unit: Literal["percent", "score", "count", "mean"]
+    # The score or item code the value compares with, when there is one.
+    measure: Code | None = None
+    population: Text
+    year: int = Field(ge=1990, le=2100)
+    source: Code
+
+    _text = field_validator("label", "population", mode="before")(_coerce_text)
+
+
+class PackageFile(Strict):
+    format: Literal[1]
+    kind: Literal["package"]
+    code: Code
+    version: NonEmpty
+    title: Text
+    summary: Text
+    purpose: list[Text] = Field(default_factory=list)
+    # For a follow-up package: the code of the package it follows up.
+    follows_up: Code | None = None
+    materials: list[Text] = Field(default_factory=list)
+    contact: Text | None = None
+    questionnaire: Questionnaire
+    scores: list[Score] = Field(default_factory=list)
+    program: Program
+    runbook: list[RunbookTask] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+    help_contacts: list[HelpContact] = Field(default_factory=list)
+    reference_values: list[ReferenceValue] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+    _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)
+
+    @field_validator("purpose", "materials", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return [_coerce_text(v) for v in value] if isinstance(value, list) else value

@@ -1,0 +1,87 @@
+"""YAML loading that remembers where every value came from.
+
+Validation errors must name the file, the path inside it and the line, so the loader
+keeps a map from each path (a tuple of keys and indexes) to the 1-based line of the
+node it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class SourceDocument:
+    file: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of the deepest node on `path` that exists in the file."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), None)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(f"{file}:{line}: {message}")
+        self.file = file
+        self.line = line
+        self.message = message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys (a silent overwrite loses data)."""
+
+
+_SCALARS = _StrictLoader("")
+
+
+def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlSyntaxError(file, key_node.start_mark.line + 1, "mapping keys must be plain text")
+            name = str(key_node.value)
+            if name in result:
+                raise YamlSyntaxError(file, key_node.start_mark.line + 1, f"duplicate key '{name}'")
+            result[name] = _build(value_node, (*path, name), lines, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(child, (*path, index), lines, file) for index, child in enumerate(node.value)]
+    return _SCALARS.construct_object(node, deep=True)
+
+
+def load_yaml(path: Path, display_name: str | None = None) -> SourceDocument:
+    name = display_name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlSyntaxError(name, None, f"file is not UTF-8 ({exc.reason})") from exc
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, file: str) -> SourceDocument:
+    try:
+        node = yaml.compose(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlSyntaxError(file, line, f"YAML syntax: {exc.problem or exc}") from exc
+    if node is None:
+        raise YamlSyntaxError(file, 1, "file is empty")
+    lines: dict[PathKey, int] = {}
+    data = _build(node, (), lines, file)
+    return SourceDocument(file=file, data=data, lines=lines)

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Cluster, ClusterAssignment, Member, Practice, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "quality_unit"]
+
+
+class ClusterAssignmentInline(admin.TabularInline):
+    model = ClusterAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+    inlines = [ClusterAssignmentInline]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "cluster", "kind", "doctor_count"]
+    list_filter = ["kind", "cluster__region"]
+    search_fields = ["name", "code", "cluster__name"]
+    autocomplete_fields = ["cluster"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "practice", "role", "active"]
+    list_filter = ["role", "active", "practice__cluster__region"]
+    search_fields = ["name", "email", "practice__name", "practice__cluster__name"]
+    autocomplete_fields = ["practice"]
+
+
+@admin.register(ClusterAssignment)
+class ClusterAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "cluster", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "cluster"]

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.SlugField("kode", max_length=32, unique=True)
+    name = models.CharField("navn", max_length=100)
+    quality_unit = models.CharField("kvalitetsenhed (KAP-enhed)", max_length=200)
+    quality_unit_url = models.URLField("kvalitetsenhedens hjemmeside", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "region"
+        verbose_name_plural = "regioner"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cluster(models.Model):
+    code = models.SlugField("kode", max_length=64, unique=True)
+    name = models.CharField("navn", max_length=200)
+    region = models.ForeignKey(Region, verbose_name="region", on_delete=models.PROTECT, related_name="clusters")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "klynge"
+        verbose_name_plural = "klynger"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    class Kind(models.TextChoices):
+        SOLO = "solo", "Sololæge"
+        PARTNERSHIP = "partnership", "Kompagniskab"
+
+    code = models.SlugField("kode", max_length=64, unique=True)
+    name = models.CharField("navn", max_length=200)
+    cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="practices")
+    kind = models.CharField("praksistype", max_length=16, choices=Kind.choices)
+    doctor_count = models.PositiveSmallIntegerField("antal læger")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "praksis"
+        verbose_name_plural = "praksis"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(doctor_count__gte=1), name="practice_has_a_doctor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A doctor in a cluster. Members never log in; they answer through e-mailed links."""
+
+    class Role(models.TextChoices):
+        GP = "gp", "Praktiserende læge"
+        EMPLOYED = "employed", "Ansat læge"
+        TRAINEE = "trainee", "Uddannelseslæge"
+
+    email = models.EmailField("e-mail", unique=True)
+    name = models.CharField("navn", max_length=200)
+    practice = models.ForeignKey(Practice, verbose_name="praksis", on_delete=models.PROTECT, related_name="members")
+    role = models.CharField("rolle", max_length=16, choices=Role.choices, default=Role.GP)
+    active = models.BooleanField("aktiv", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "medlem"
+        verbose_name_plural = "medlemmer"
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class ClusterAssignment(models.Model):
+    """Gives a login access to one cluster, as its coordinator or as a facilitator."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Klyngekoordinator"
+        FACILITATOR = "facilitator", "Facilitator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_assignments")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField("rolle", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "klyngeadgang"
+        verbose_name_plural = "klyngeadgange"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cluster"], name="one_assignment_per_user_and_cluster"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.cluster} ({self.get_role_display()})"
