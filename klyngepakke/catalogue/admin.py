@@ -30,7 +30,16 @@ class PackageAdmin(admin.ModelAdmin):
 class PackageVersionAdmin(admin.ModelAdmin):
     list_display = ["package", "number", "declared_version", "loaded_at", "locked_at"]
     list_filter = ["package"]
-    readonly_fields = ["package", "number", "declared_version", "content_hash", "document", "source_files", "loaded_at", "locked_at"]
+    readonly_fields = [
+        "package",
+        "number",
+        "declared_version",
+        "content_hash",
+        "document",
+        "source_files",
+        "loaded_at",
+        "locked_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -50,9 +50,7 @@ def load_catalogue(folder: Path) -> CatalogueLoadReport:
 def _store(resolved: ResolvedPackage, report: CatalogueLoadReport) -> None:
     now = timezone.now()
     title = resolved.document["title"]["da"]
-    package, created = Package.objects.select_for_update().get_or_create(
-        code=resolved.code, defaults={"title": title}
-    )
+    package, created = Package.objects.select_for_update().get_or_create(code=resolved.code, defaults={"title": title})
     if package.title != title:
         package.title = title
         package.save(update_fields=["title"])

@@ -69,9 +69,7 @@ class _Collector:
         self.errors: list[FileError] = []
 
     def add(self, path: PathKey, message: str) -> None:
-        self.errors.append(
-            FileError(self.source.file, format_path(path), self.source.line_of(path), message)
-        )
+        self.errors.append(FileError(self.source.file, format_path(path), self.source.line_of(path), message))
 
 
 def _pydantic_errors(source: SourceDocument, exc: ValidationError) -> list[FileError]:
@@ -79,9 +77,7 @@ def _pydantic_errors(source: SourceDocument, exc: ValidationError) -> list[FileE
     for err in exc.errors():
         # Union members add their class name to the location; drop those parts.
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
-        loc = tuple(
-            "in" if p == "in_" else p.split("[")[0] if isinstance(p, str) else p for p in loc
-        )
+        loc = tuple("in" if p == "in_" else p.split("[")[0] if isinstance(p, str) else p for p in loc)
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling against docs/package-format.md)"
@@ -130,8 +126,12 @@ def read_catalogue(folder: Path) -> CatalogueRead:
         key = (kind, parsed.code)
         if key in seen_codes:
             result.errors.append(
-                FileError(name, "code", source.line_of(("code",)),
-                          f"{kind} code '{parsed.code}' is also used by {seen_codes[key]}")
+                FileError(
+                    name,
+                    "code",
+                    source.line_of(("code",)),
+                    f"{kind} code '{parsed.code}' is also used by {seen_codes[key]}",
+                )
             )
             continue
         seen_codes[key] = name
@@ -161,9 +161,7 @@ def _unique(collector: _Collector, path: PathKey, codes: list[str], what: str) -
         seen.add(code)
 
 
-def _check_question(
-    question: Question, path: PathKey, scales: dict[str, Scale], collector: _Collector
-) -> None:
+def _check_question(question: Question, path: PathKey, scales: dict[str, Scale], collector: _Collector) -> None:
     if question.type == "text":
         if question.scale or question.options or question.items:
             collector.add(path, "a text question takes no scale, options or items")
@@ -173,7 +171,9 @@ def _check_question(
     if (question.scale is None) == (question.options is None):
         collector.add(path, f"a {question.type} question needs exactly one of 'scale' or 'options'")
     if question.scale is not None and question.scale not in scales:
-        collector.add((*path, "scale"), f"unknown scale '{question.scale}' (known: {', '.join(sorted(scales)) or 'none'})")
+        collector.add(
+            (*path, "scale"), f"unknown scale '{question.scale}' (known: {', '.join(sorted(scales)) or 'none'})"
+        )
     if question.options is not None:
         _unique(collector, (*path, "options"), [o.code for o in question.options], "option")
     if question.type == "matrix":
@@ -236,12 +236,21 @@ def _check_scores(
         _unique(collector, (*here, "bands"), [b.code for b in score.bands], "band")
 
 
+def _check_scales(scales: list[Scale], path: PathKey, collector: _Collector) -> None:
+    _unique(collector, path, [s.code for s in scales], "scale")
+    for index, scale in enumerate(scales):
+        _unique(collector, (*path, index, "options"), [o.code for o in scale.options], "option")
+
+
 def _check_instrument(instrument: InstrumentFile, collector: _Collector) -> None:
     scales = {s.code: s for s in instrument.scales}
-    _unique(collector, ("scales",), [s.code for s in instrument.scales], "scale")
+    _check_scales(instrument.scales, ("scales",), collector)
     for index, question in enumerate(instrument.questions):
         if question.show_if is not None:
-            collector.add(("questions", index, "show_if"), "instrument questions cannot be routed; route the instrument where it is used")
+            collector.add(
+                ("questions", index, "show_if"),
+                "instrument questions cannot be routed; route the instrument where it is used",
+            )
         _check_question(question, ("questions", index), scales, collector)
     questions = {q.code: q for q in instrument.questions}
     _check_scores(instrument.scores, ("scores",), questions, scales, collector)
@@ -255,7 +264,9 @@ def _check_condition(
         collector.add((*path, "question"), f"show_if must name an earlier question; '{condition.question}' is not one")
         return
     if target.type != "single":
-        collector.add((*path, "question"), f"show_if must name a single-choice question; '{condition.question}' is {target.type}")
+        collector.add(
+            (*path, "question"), f"show_if must name a single-choice question; '{condition.question}' is {target.type}"
+        )
         return
     known = {o.code for o in options_of(target, scales)}
     for index, code in enumerate(condition.in_):
@@ -272,7 +283,7 @@ def _resolve(
 ) -> ResolvedPackage | None:
     document = package.model_dump(mode="json", by_alias=True, exclude_none=True)
     scales: dict[str, Scale] = {s.code: s for s in package.questionnaire.scales}
-    _unique(collector, ("questionnaire", "scales"), [s.code for s in package.questionnaire.scales], "scale")
+    _check_scales(package.questionnaire.scales, ("questionnaire", "scales"), collector)
     used_instruments: list[InstrumentFile] = []
     files = [source.file]
     all_scores: list[Score] = list(package.scores)
@@ -300,7 +311,11 @@ def _resolve(
                 files.append(instrument_source.file)
                 for scale in instrument.scales:
                     if scale.code in scales and scales[scale.code] != scale:
-                        collector.add((*q_path, "instrument"), f"scale '{scale.code}' of instrument '{instrument.code}' clashes with a package scale of the same code")
+                        collector.add(
+                            (*q_path, "instrument"),
+                            f"scale '{scale.code}' of instrument '{instrument.code}' "
+                            "clashes with a package scale of the same code",
+                        )
                     scales[scale.code] = scale
                 if entry.show_if is not None:
                     _check_condition(entry.show_if, (*q_path, "show_if"), earlier, scales, collector)
@@ -359,19 +374,23 @@ def _resolve(
     )
 
 
-def _check_rest(
-    package: PackageFile, measures: set[str], package_codes: set[str], collector: _Collector
-) -> None:
+def _check_rest(package: PackageFile, measures: set[str], package_codes: set[str], collector: _Collector) -> None:
     program = package.program
     _unique(collector, ("program", "blocks"), [b.code for b in program.blocks], "block")
     total = sum(b.minutes for b in program.blocks)
     if total != program.default_minutes:
-        collector.add(("program", "default_minutes"), f"default_minutes is {program.default_minutes} but the blocks add up to {total}")
+        collector.add(
+            ("program", "default_minutes"),
+            f"default_minutes is {program.default_minutes} but the blocks add up to {total}",
+        )
     seen: set[str] = set()
     for b_index, block in enumerate(program.blocks):
         for r_index, question in enumerate(block.reflection_questions):
             if question.code in seen:
-                collector.add(("program", "blocks", b_index, "reflection_questions", r_index, "code"), f"reflection question code '{question.code}' is used twice")
+                collector.add(
+                    ("program", "blocks", b_index, "reflection_questions", r_index, "code"),
+                    f"reflection question code '{question.code}' is used twice",
+                )
             seen.add(question.code)
     _unique(collector, ("offers",), [o.code for o in package.offers], "offer")
     _unique(collector, ("help_contacts",), [h.code for h in package.help_contacts], "help contact")
@@ -379,16 +398,26 @@ def _check_rest(
     _unique(collector, ("sources",), [s.code for s in package.sources], "source")
     for index, offer in enumerate(package.offers):
         if offer.region is not None and offer.region not in REGION_CODES:
-            collector.add(("offers", index, "region"), f"unknown region '{offer.region}' (known: {', '.join(REGION_CODES)})")
+            collector.add(
+                ("offers", index, "region"), f"unknown region '{offer.region}' (known: {', '.join(REGION_CODES)})"
+            )
     for index, contact in enumerate(package.help_contacts):
         if contact.region is not None and contact.region not in REGION_CODES:
-            collector.add(("help_contacts", index, "region"), f"unknown region '{contact.region}' (known: {', '.join(REGION_CODES)})")
+            collector.add(
+                ("help_contacts", index, "region"),
+                f"unknown region '{contact.region}' (known: {', '.join(REGION_CODES)})",
+            )
     source_codes = {s.code for s in package.sources}
     for index, value in enumerate(package.reference_values):
         if value.source not in source_codes:
-            collector.add(("reference_values", index, "source"), f"unknown source '{value.source}'; list it under 'sources'")
+            collector.add(
+                ("reference_values", index, "source"), f"unknown source '{value.source}'; list it under 'sources'"
+            )
         if value.measure is not None and value.measure not in measures:
-            collector.add(("reference_values", index, "measure"), f"'{value.measure}' is not a score, question or item of this package")
+            collector.add(
+                ("reference_values", index, "measure"),
+                f"'{value.measure}' is not a score, question or item of this package",
+            )
     if package.follows_up is not None:
         if package.follows_up == package.code:
             collector.add(("follows_up",), "a package cannot follow up itself")
