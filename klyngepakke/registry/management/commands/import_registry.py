@@ -1,0 +1,46 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from klyngepakke.registry.services import RegistryImportInvalid, import_registry
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply a registry CSV (docs/registry-csv.md): creates or updates clusters, practices and members, "
+        "never deletes. A file with errors is rejected whole and every error is printed as FILE:LINE: column: message."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV file, or - for stdin")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count, then roll back")
+
+    def handle(self, *args, **options):
+        name = options["file"]
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                raise CommandError(f"{name}: {exc.strerror}") from exc
+        try:
+            report = import_registry(data, name, dry_run=options["dry_run"])
+        except RegistryImportInvalid as exc:
+            for error in exc.errors:
+                column = f" {error.column}:" if error.column else ""
+                self.stderr.write(f"{name}:{error.line}:{column} {error.message}")
+            raise CommandError(f"{len(exc.errors)} error(s) in {name}; nothing was changed.") from exc
+        for label, counts in (
+            ("clusters", report.clusters),
+            ("practices", report.practices),
+            ("members", report.members),
+        ):
+            self.stdout.write(
+                f"{label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
+            )
+        if report.dry_run:
+            self.stdout.write("Dry run: nothing was changed.")
+        else:
+            self.stdout.write(f"Applied {report.rows} row(s) from {name}.")

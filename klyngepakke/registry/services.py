@@ -1,0 +1,285 @@
+"""Writes to the registry: the CSV import (and its export twin) and the demo country."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import demo, selectors
+from .csv_format import RegistryRow, RowError, read_registry_csv, write_registry_csv
+from .models import Cluster, ClusterAssignment, Member, Practice, Region
+
+# -- CSV import and export -------------------------------------------------------------
+
+
+class RegistryImportInvalid(Exception):
+    """The file has errors; nothing was changed. `errors` lists every one, by line."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} fejl i registerfilen")
+        self.errors = errors
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    clusters: Counts = field(default_factory=Counts)
+    practices: Counts = field(default_factory=Counts)
+    members: Counts = field(default_factory=Counts)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in (self.clusters, self.practices, self.members))
+
+
+def import_registry(data: bytes | str, filename: str = "", *, dry_run: bool = False) -> ImportReport:
+    """Validate the whole file, then create or update clusters, practices and members by
+    code and e-mail in one transaction. Never deletes. Raises RegistryImportInvalid with
+    every error when anything is wrong; then nothing is changed. `dry_run` rolls back."""
+    region_codes = set(Region.objects.values_list("code", flat=True))
+    result = read_registry_csv(data, region_codes, filename)
+    if result.errors:
+        raise RegistryImportInvalid(result.errors)
+    with transaction.atomic():
+        report = _apply(result.rows)
+        report.dry_run = dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def export_registry(out: TextIO, *, bom: bool = False) -> int:
+    """Write the whole registry in the import format; returns the number of rows."""
+    return write_registry_csv(selectors.registry_rows(), out, bom=bom)
+
+
+def _apply(rows: list[RegistryRow]) -> ImportReport:
+    report = ImportReport(rows=len(rows))
+    regions = Region.objects.in_bulk(field_name="code")
+    cluster_rows: dict[str, RegistryRow] = {}
+    practice_rows: dict[str, RegistryRow] = {}
+    member_rows: dict[str, RegistryRow] = {}
+    for row in rows:
+        cluster_rows.setdefault(row.cluster_code, row)
+        if row.practice_code:
+            practice_rows.setdefault(row.practice_code, row)
+        if row.email:
+            member_rows.setdefault(row.email.lower(), row)
+
+    _sync(
+        Cluster,
+        Cluster.objects.filter(code__in=cluster_rows).in_bulk(field_name="code"),
+        {
+            code: ({"code": code}, {"name": r.cluster_name, "region_id": regions[r.region].pk})
+            for code, r in cluster_rows.items()
+        },
+        report.clusters,
+    )
+    cluster_ids = dict(Cluster.objects.filter(code__in=cluster_rows).values_list("code", "pk"))
+    _sync(
+        Practice,
+        Practice.objects.filter(code__in=practice_rows).in_bulk(field_name="code"),
+        {
+            code: (
+                {"code": code},
+                {
+                    "name": r.practice_name,
+                    "cluster_id": cluster_ids[r.cluster_code],
+                    "kind": r.practice_kind,
+                    "doctor_count": r.doctor_count,
+                },
+            )
+            for code, r in practice_rows.items()
+        },
+        report.practices,
+    )
+    practice_ids = dict(Practice.objects.filter(code__in=practice_rows).values_list("code", "pk"))
+    _sync(
+        Member,
+        _members_by_email(member_rows.values()),
+        {
+            key: (
+                {"email": r.email},
+                {
+                    "name": r.member_name,
+                    "practice_id": practice_ids[r.practice_code],
+                    "role": r.role,
+                    "active": r.active,
+                },
+            )
+            for key, r in member_rows.items()
+        },
+        report.members,
+    )
+    return report
+
+
+def _members_by_email(rows: Iterable[RegistryRow]) -> dict[str, Member]:
+    """Existing members keyed by the lower-cased e-mail in the file. Matching ignores
+    case (as mail does) and keeps the stored spelling; it is done in Python because
+    SQLite's lower() only folds ASCII."""
+    by_exact: dict[str, Member] = {}
+    by_lower: dict[str, Member] = {}
+    for member in Member.objects.all():
+        by_exact[member.email] = member
+        by_lower.setdefault(member.email.lower(), member)
+    found = {}
+    for row in rows:
+        member = by_exact.get(row.email) or by_lower.get(row.email.lower())
+        if member is not None:
+            found[row.email.lower()] = member
+    return found
+
+
+def _sync(
+    model: type[models.Model],
+    existing: Mapping[str, Any],
+    wanted: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+    counts: Counts,
+) -> None:
+    """Create what is missing and update what differs, in bulk; count each outcome."""
+    new = []
+    changed = []
+    changed_fields: set[str] = set()
+    for key, (identity, values) in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            new.append(model(**identity, **values))
+            continue
+        differing = [name for name, value in values.items() if getattr(obj, name) != value]
+        for name in differing:
+            setattr(obj, name, values[name])
+        if differing:
+            changed.append(obj)
+            changed_fields.update(differing)
+        else:
+            counts.unchanged += 1
+    model._default_manager.bulk_create(new, batch_size=500)
+    if changed:
+        model._default_manager.bulk_update(changed, sorted(changed_fields), batch_size=500)
+    counts.created += len(new)
+    counts.updated += len(changed)
+
+
+# -- The demo country ------------------------------------------------------------------
+
+
+class DemoRefused(Exception):
+    """seed_demo will not run here (the registry holds other data)."""
+
+
+@dataclass
+class SeedReport:
+    seed: int
+    created: bool
+    clusters: int
+    practices: int
+    members: int
+    logins_created: list[str] = field(default_factory=list)
+
+
+def seed_demo(seed: int = demo.DEFAULT_SEED) -> SeedReport:
+    """Build the demo country for `seed` and its logins; a no-op when it is already there.
+
+    Only ever fills an empty registry, so it can never mix demo rows into real data.
+    Existing logins keep their password; missing demo logins and assignments are added.
+    """
+    plan = demo.plan_country(seed)
+    codes = [c.code for c in plan]
+    # The marker: every planned cluster and the plan's first member exist.
+    marker_email = plan[0].practices[0].members[0].email
+    with transaction.atomic():
+        present = (
+            Cluster.objects.filter(code__in=codes).count() == len(codes)
+            and Member.objects.filter(email=marker_email).exists()
+        )
+        if not present:
+            if Cluster.objects.exists() or Practice.objects.exists() or Member.objects.exists():
+                raise DemoRefused(
+                    f"The registry already holds data that is not the demo country for seed {seed}; "
+                    "seed_demo only fills an empty registry."
+                )
+            _create_country(plan)
+        logins_created = _ensure_logins(demo.plan_logins(plan))
+    return SeedReport(
+        seed=seed,
+        created=not present,
+        clusters=len(plan),
+        practices=sum(len(c.practices) for c in plan),
+        members=sum(c.doctor_count for c in plan),
+        logins_created=logins_created,
+    )
+
+
+def _create_country(plan: list[demo.DemoCluster]) -> None:
+    regions = Region.objects.in_bulk(field_name="code")
+    missing = sorted({c.region for c in plan} - set(regions))
+    if missing:
+        raise DemoRefused(f"Regions missing ({', '.join(missing)}); run `manage.py migrate` first.")
+    Cluster.objects.bulk_create(Cluster(code=c.code, name=c.name, region=regions[c.region]) for c in plan)
+    cluster_ids = dict(Cluster.objects.values_list("code", "pk"))
+    Practice.objects.bulk_create(
+        (
+            Practice(code=p.code, name=p.name, kind=p.kind, doctor_count=len(p.members), cluster_id=cluster_ids[c.code])
+            for c in plan
+            for p in c.practices
+        ),
+        batch_size=1000,
+    )
+    practice_ids = dict(Practice.objects.values_list("code", "pk"))
+    Member.objects.bulk_create(
+        (
+            Member(email=m.email, name=m.name, role=m.role, active=m.active, practice_id=practice_ids[p.code])
+            for c in plan
+            for p in c.practices
+            for m in p.members
+        ),
+        batch_size=1000,
+    )
+
+
+def _ensure_logins(logins: list[demo.DemoLogin]) -> list[str]:
+    """Add missing demo users, assignments and the consultant's TOTP device. Returns the
+    usernames created."""
+    user_model = get_user_model()
+    existing = user_model.objects.filter(username__in=[login.username for login in logins]).in_bulk(
+        field_name="username"
+    )
+    clusters = Cluster.objects.in_bulk(field_name="code")
+    password_hash = ""
+    created = []
+    for login in logins:
+        user = existing.get(login.username)
+        if user is None:
+            # Every demo login has the same published password: hash it once (it is slow by design).
+            password_hash = password_hash or make_password(demo.DEMO_PASSWORD)
+            user = user_model(
+                username=login.username,
+                email=f"{login.username}@klyngepakke.example",
+                is_staff=login.is_staff,
+                is_superuser=login.is_staff,
+                password=password_hash,
+            )
+            user.save()
+            created.append(login.username)
+        for cluster_code, role in login.assignments:
+            ClusterAssignment.objects.get_or_create(user=user, cluster=clusters[cluster_code], defaults={"role": role})
+        if login.is_staff and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(
+                user=user, name=demo.DEMO_TOTP_DEVICE_NAME, key=demo.DEMO_TOTP_KEY_HEX, confirmed=True
+            )
+    return created

@@ -1,0 +1,10 @@
+"""Fixtures for the registry tests; plain helpers live in helpers.py."""
+
+import pytest
+
+from .helpers import GOOD_ROWS, csv_text
+
+
+@pytest.fixture
+def good_csv() -> str:
+    return csv_text(*GOOD_ROWS)
