@@ -1,27 +1,51 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from http import HTTPStatus
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import ThrottledAuthenticationForm, TokenForm
+from .forms import DanishPasswordChangeForm, ThrottledAuthenticationForm, TokenForm
+from .policy import second_factor_pending
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _with_next(url: str, next_url: str) -> str:
+    # Encoded as redirect_to_login() does, so every redirect to these pages looks the same.
+    return f"{url}?{urlencode({REDIRECT_FIELD_NAME: next_url}, safe='/')}"
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        # Go straight on to the code instead of bouncing off StaffSecondFactorMiddleware.
+        if second_factor_pending(self.request.user):
+            return _with_next(reverse("accounts:otp_verify"), url)
+        return url
 
 
 @require_POST
@@ -31,46 +55,76 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "/"
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    assignments = request.user.cluster_assignments.select_related("cluster").order_by("cluster__name")  # type: ignore[union-attr]
+    return render(
+        request,
+        "accounts/account.html",
+        {"has_second_factor": user_has_device(request.user, confirmed=True), "assignments": assignments},
+    )
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  # type: ignore[misc]
+    template_name = "accounts/password_change.html"
+    form_class = DanishPasswordChangeForm
+    success_url = reverse_lazy("accounts:account")
+    success_message = "Din adgangskode er ændret."
 
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device: show the secret as a QR code, confirm with a first code."""
+    next_url = _safe_next(request, reverse("accounts:account"))
     if user_has_device(request.user, confirmed=True):
-        return redirect("accounts:otp_verify")
+        # One device per login; replacing it goes through the operator, so a stolen
+        # password alone cannot swap the second factor.
+        return redirect(_with_next(reverse("accounts:otp_verify"), next_url))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="Godkendelses-app", confirmed=False)
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _complete_second_factor(request, device)
             messages.success(request, "To-faktor-godkendelse er sat op.")
-            return redirect(_next_url(request))
+            return redirect(next_url)
         form.add_error("token", "Koden passer ikke. Tjek uret på din telefon, og prøv med den nyeste kode.")
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    # Groups of four are easier to type by hand; the apps ignore the spaces.
+    secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
-    return render(request, "accounts/otp_setup.html", {"form": form, "secret": secret, "qr_svg": qr_svg})
+    context = {"form": form, "secret": secret, "qr_svg": qr_svg, "next": next_url}
+    return render(request, "accounts/otp_setup.html", context, status=_form_status(form))
 
 
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, reverse("web:home"))
     if not user_has_device(request.user, confirmed=True):
-        return redirect(f"/konto/to-faktor/opsaet/?next={_next_url(request)}")
+        return redirect(_with_next(reverse("accounts:otp_setup"), next_url))
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
+        return redirect(next_url)
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if form.is_valid():
+        # match_token tries each confirmed device under its own throttle and refuses a
+        # code that has been used before.
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            _complete_second_factor(request, device)
+            return redirect(next_url)
         form.add_error("token", "Koden passer ikke, eller der har været for mange forsøg. Prøv igen om lidt.")
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)}, status=200 if request.method == "GET" or form.is_valid() else 400)
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=_form_status(form))
+
+
+def _complete_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # The session just gained rights: give it a new key, as login() does for the password.
+    request.session.cycle_key()
+
+
+def _form_status(form: TokenForm) -> int:
+    """400 for a submitted code that was refused, so failures stand out in logs; else 200."""
+    return HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK

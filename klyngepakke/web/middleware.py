@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -14,11 +14,13 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        # Pages may hold survey or results content: never let a shared or browser
-        # cache keep them. Static files are served by WhiteNoise before this point.
-        if "Cache-Control" not in response:
+        # Pages may hold member lists or survey results: no browser or shared cache may
+        # keep them. Only responses marked public (WhiteNoise's static files) are cacheable.
+        cache_control = response.get("Cache-Control", "")
+        if not cache_control:
             add_never_cache_headers(response)
-            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        elif "public" not in cache_control:
+            patch_cache_control(response, no_store=True)
         return response

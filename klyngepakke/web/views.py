@@ -19,9 +19,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    clusters = visible_clusters(request.user).select_related("region").annotate(
-        practice_count=Count("practices", distinct=True),
-        member_count=Count("practices__members", distinct=True),
+    clusters = (
+        visible_clusters(request.user)
+        .select_related("region")
+        .annotate(
+            practice_count=Count("practices", distinct=True),
+            member_count=Count("practices__members", distinct=True),
+        )
     )
     query = request.GET.get("q", "").strip()
     if query:
