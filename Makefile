@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 PORT ?= 8000
 export DEBUG ?= true
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install lint setup
 
@@ -26,8 +27,10 @@ setup: $(STAMP)
 
 run: setup
 	@$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	@$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the worker sends queued e-mail alongside)"
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

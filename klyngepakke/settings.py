@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "klyngepakke.catalogue",
     "klyngepakke.registry",
     "klyngepakke.web",
+    "klyngepakke.outbox",
+    "klyngepakke.surveys",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "klyngepakke.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,8 +181,6 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
@@ -200,6 +200,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Klyngepakke <noreply@klyngepakke.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets server-error e-mails: "Name <addr>, Name2 <addr2>" or bare addresses.
+ADMINS = [("", a.strip()) for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
@@ -233,6 +235,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Public base URL used in e-mailed survey links.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # --- Where package files live (overridable for operators with their own catalogue).
 CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
 
@@ -240,9 +245,21 @@ CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "klyngepakke.web.logging.RedactSurveyTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        # Server errors to ADMINS; views with answers mark their POST data sensitive.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Request loggers name the path; survey tokens are redacted by the filter.
+        # Logger-level filters act on the record itself, before any handler sees it.
+        "django.request": {"handlers": ["mail_admins"], "filters": ["redact_tokens"], "level": "WARNING"},
+        "django.server": {"filters": ["redact_tokens"], "level": "WARNING"},
     },
 }

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("klyngepakke.accounts.urls")),
+    path("sprog/", set_language, name="set_language"),
+    path("", include("klyngepakke.surveys.urls")),
     path("", include("klyngepakke.web.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,14 @@ _seq = itertools.count(1)
 
 
 def region(code: str = "syddanmark") -> Region:
-    return Region.objects.get(code=code)
+    """One of the five regions. A migration creates them; transactional tests flush the
+    database, so they are recreated here from the migration's own data when missing."""
+    regions = {c: (name, unit) for c, name, unit in importlib.import_module(_REGIONS_MIGRATION).REGIONS}
+    name, unit = regions[code]
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "quality_unit": unit})[0]
+
+
+_REGIONS_MIGRATION = "klyngepakke.registry.migrations.0002_regions"
 
 
 def cluster(code: str | None = None, name: str | None = None, region_code: str = "syddanmark") -> Cluster:
@@ -76,3 +84,49 @@ def package(code: str | None = None, title: str | None = None, document: dict | 
     pkg.current_version = version
     pkg.save(update_fields=["current_version"])
     return pkg
+
+
+def shipped_catalogue():
+    """Load the real package files (packages/) into the test database."""
+    from django.conf import settings
+
+    from klyngepakke.catalogue.services import load_catalogue
+
+    load_catalogue(settings.CATALOGUE_DIR)
+
+
+def survey_cluster(members: int = 6, solo: int = 1, region_code: str = "syddanmark") -> Cluster:
+    """A cluster with `solo` solo doctors and the rest in two-doctor partnerships."""
+    c = cluster(region_code=region_code)
+    for _ in range(solo):
+        member(practice(c, kind=Practice.Kind.SOLO, doctors=1))
+    remaining = members - solo
+    while remaining > 0:
+        p = practice(c, kind=Practice.Kind.PARTNERSHIP, doctors=2)
+        for _ in range(min(2, remaining)):
+            member(p)
+            remaining -= 1
+    return c
+
+
+def open_survey_round(c: Cluster, package_code: str = "trivsel-og-arbejdsglaede", days: int = 14):
+    """Order `package_code` for cluster `c` and open a round (invitations queued)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from klyngepakke.catalogue.models import Package
+    from klyngepakke.surveys import services
+
+    order = services.order_package(c, Package.objects.get(code=package_code), None)
+    return services.open_round(order, timezone.now() + timedelta(days=days), None)
+
+
+def issue_link(invitation) -> str:
+    """A working survey link token for `invitation`, as an e-mail would carry."""
+    from klyngepakke.surveys.models import InvitationToken
+    from klyngepakke.surveys.tokens import new_token
+
+    token, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    return token

@@ -15,10 +15,13 @@ How to read and extend it
 Actors
 ------
 anonymous          no login.
-member             a doctor following an e-mailed survey link. Members never log in; the
-                   link's token is part of the URL, so on URLs without a token this actor
-                   is a client with no login. Survey URLs slot in with their own column.
+member             a doctor who has followed the e-mailed survey link of their invitation
+                   in `world.round` (GET /s/<token>/), so the browser holds the survey
+                   session. Members never log in: on pages that need a login this actor is
+                   a client with no login (the `member` column defaults to `anonymous`).
 coordinator        coordinator of `world.cluster`.
+facilitator        facilitator of `world.cluster`: sees the cluster, may not manage it (403 on
+                   order and round pages). The column defaults to the coordinator's outcome.
 other_coordinator  coordinator of `world.other_cluster` only.
 staff              operator staff (full admin rights), second factor confirmed.
 staff_unverified   the same kind of login before its TOTP code: only OTP pages and logout.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -38,20 +42,25 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.views.generic import RedirectView
 
 from conftest import add_totp_device, login, verify_second_factor
+from klyngepakke.registry.models import ClusterAssignment
+from klyngepakke.surveys import services
+from klyngepakke.surveys.models import Invitation
 from tests import factories
 
-ANON, MEMBER, COORD, OTHER, STAFF, UNVERIFIED = (
+ANON, MEMBER, COORD, FACIL, OTHER, STAFF, UNVERIFIED = (
     "anonymous",
     "member",
     "coordinator",
+    "facilitator",
     "other_coordinator",
     "staff",
     "staff_unverified",
 )
-ACTORS = (ANON, MEMBER, COORD, OTHER, STAFF, UNVERIFIED)
+ACTORS = (ANON, MEMBER, COORD, FACIL, OTHER, STAFF, UNVERIFIED)
 
 
 # --- Outcomes ---------------------------------------------------------------------------
@@ -77,6 +86,7 @@ OK = Outcome(200)
 FORBIDDEN = Outcome(403)
 NOT_FOUND = Outcome(404)
 NOT_ALLOWED = Outcome(405)
+GONE = Outcome(410)
 LOGIN = Outcome(302, "accounts:login", keeps_next=True)
 ADMIN_LOGIN = Outcome(302, "admin:login", keeps_next=True)
 OTP = Outcome(302, "accounts:otp_verify", keeps_next=True)
@@ -93,13 +103,16 @@ def row(
     other: Outcome,
     staff: Outcome,
     member: Outcome | None = None,
+    facilitator: Outcome | None = None,
     unverified: Outcome = OTP,
 ) -> dict[str, Outcome]:
-    """One row of the matrix. `member` defaults to the anonymous outcome (no login)."""
+    """One row of the matrix. `member` defaults to the anonymous outcome (no login),
+    `facilitator` to the coordinator's outcome (same cluster, reading)."""
     return {
         ANON: anonymous,
         MEMBER: member or anonymous,
         COORD: coordinator,
+        FACIL: facilitator or coordinator,
         OTHER: other,
         STAFF: staff,
         UNVERIFIED: unverified,
@@ -109,6 +122,36 @@ def row(
 def logged_in(outcome: Outcome, *, unverified: Outcome = OTP) -> dict[str, Outcome]:
     """A page for any login, with no cluster in it."""
     return row(anonymous=LOGIN, coordinator=outcome, other=outcome, staff=outcome, unverified=unverified)
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    """The same for every visitor; a login waiting for its second factor is still held."""
+    return row(anonymous=outcome, coordinator=outcome, other=outcome, staff=outcome)
+
+
+# Token-free questionnaire pages: only the browser holding a survey session gets in;
+# everyone else (logins included) is told to open the link from the e-mail.
+NO_SURVEY_SESSION = FORBIDDEN
+
+
+def respondent_page(member: Outcome) -> dict[str, Outcome]:
+    return row(
+        anonymous=NO_SURVEY_SESSION,
+        member=member,
+        coordinator=NO_SURVEY_SESSION,
+        other=NO_SURVEY_SESSION,
+        staff=NO_SURVEY_SESSION,
+    )
+
+
+def manage_page(own: Outcome) -> dict[str, Outcome]:
+    """A cluster page that changes things: the cluster's coordinators and staff only."""
+    return row(anonymous=LOGIN, coordinator=own, facilitator=FORBIDDEN, other=NOT_FOUND, staff=own)
+
+
+# Another cluster's code in the URL with this cluster's order or round id: nobody gets
+# anything, not even staff (the object is looked up inside the cluster named).
+MISMATCHED = row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND)
 
 
 # --- The world the samples run in -------------------------------------------------------
@@ -123,7 +166,18 @@ class World:
     other_coordinator: Any
     staff: Any
     clients: dict[str, Client]
+    # world.cluster's order of `package` with its open round; the member actor holds the
+    # survey session of an invitation in it.
+    order: Any = None
+    round: Any = None
+    # Links as e-mails carry them: the member's own (valid), one already answered, and
+    # one into world.other_cluster's closed round.
+    tokens: dict[str, str] = field(default_factory=dict)
     admin_objects: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def first_section(self) -> str:
+        return self.package.current_version.document["questionnaire"]["sections"][0]["code"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +214,115 @@ MATRIX: dict[str, list[Sample]] = {
     "web:package_detail": [
         Sample("package", lambda w: reverse("web:package_detail", args=[w.package.code]), logged_in(OK)),
         Sample("unknown package", lambda w: reverse("web:package_detail", args=["findes-ikke"]), logged_in(NOT_FOUND)),
+    ],
+    # --- surveys: the respondent (no login; the token is exchanged for a session)
+    "surveys:enter": [
+        Sample(
+            "valid link",
+            lambda w: reverse("surveys:enter", args=[w.tokens["valid"]]),
+            everyone(redirect("surveys:landing")),
+        ),
+        Sample(
+            "unknown link",
+            lambda w: reverse("surveys:enter", args=["A" * 32]),
+            everyone(NOT_FOUND),
+        ),
+        Sample(
+            "malformed link",
+            lambda w: reverse("surveys:enter", args=["kort"]),
+            everyone(NOT_FOUND),
+        ),
+        Sample(
+            "link already answered",
+            lambda w: reverse("surveys:enter", args=[w.tokens["answered"]]),
+            everyone(GONE),
+        ),
+        Sample(
+            "link into a closed round",
+            lambda w: reverse("surveys:enter", args=[w.tokens["closed"]]),
+            everyone(GONE),
+        ),
+    ],
+    "surveys:landing": [Sample("landing", lambda w: reverse("surveys:landing"), respondent_page(OK))],
+    "surveys:section": [
+        Sample("first section", lambda w: reverse("surveys:section", args=[w.first_section]), respondent_page(OK)),
+        Sample(
+            "unknown section",
+            lambda w: reverse("surveys:section", args=["findes-ikke"]),
+            respondent_page(redirect("surveys:landing")),
+        ),
+    ],
+    "surveys:review": [Sample("review", lambda w: reverse("surveys:review"), respondent_page(OK))],
+    # The receipt exists only after submitting; the member here has not submitted yet
+    # (test_a_member_who_has_submitted_sees_the_receipt covers the other case).
+    "surveys:thanks": [Sample("thanks before submit", lambda w: reverse("surveys:thanks"), respondent_page(FORBIDDEN))],
+    # --- surveys: the coordinator's (and staff consultant's) order and round pages
+    "surveys:order_new": [
+        Sample("order a package", lambda w: reverse("surveys:order_new", args=[w.cluster.code]), manage_page(OK)),
+        Sample(
+            "unknown cluster",
+            lambda w: reverse("surveys:order_new", args=["findes-ikke"]),
+            row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    "surveys:order_detail": [
+        Sample(
+            "own order",
+            lambda w: reverse("surveys:order_detail", args=[w.cluster.code, w.order.pk]),
+            manage_page(OK),
+        ),
+        Sample(
+            "order under another cluster's code",
+            lambda w: reverse("surveys:order_detail", args=[w.other_cluster.code, w.order.pk]),
+            MISMATCHED,
+        ),
+        Sample(
+            "unknown order",
+            lambda w: reverse("surveys:order_detail", args=[w.cluster.code, 999999]),
+            manage_page(NOT_FOUND),
+        ),
+    ],
+    "surveys:round_detail": [
+        Sample(
+            "own round",
+            lambda w: reverse("surveys:round_detail", args=[w.cluster.code, w.round.pk]),
+            manage_page(OK),
+        ),
+        Sample(
+            "round under another cluster's code",
+            lambda w: reverse("surveys:round_detail", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+        ),
+        Sample(
+            "unknown round",
+            lambda w: reverse("surveys:round_detail", args=[w.cluster.code, 999999]),
+            manage_page(NOT_FOUND),
+        ),
+    ],
+    "surveys:round_action": [
+        Sample(
+            "GET round action",
+            lambda w: reverse("surveys:round_action", args=[w.cluster.code, w.round.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            # No action in the form: nothing happens, the page answers with a message.
+            "POST round action",
+            lambda w: reverse("surveys:round_action", args=[w.cluster.code, w.round.pk]),
+            manage_page(redirect(lambda w: reverse("surveys:round_detail", args=[w.cluster.code, w.round.pk]))),
+            method="post",
+        ),
+        Sample(
+            "POST round action under another cluster's code",
+            lambda w: reverse("surveys:round_action", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+            method="post",
+        ),
+    ],
+    # --- language switch (Django's set_language): for everyone, to the page given or home
+    "set_language": [
+        Sample("GET language switch", lambda w: reverse("set_language"), everyone(redirect("/"))),
+        Sample("POST language switch", lambda w: reverse("set_language"), everyone(redirect("/")), method="post"),
     ],
     # --- accounts
     "accounts:login": [
@@ -272,6 +435,11 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("catalogue.package", "add"): FORBIDDEN,
     ("catalogue.packageversion", "add"): FORBIDDEN,
     ("catalogue.packageversion", "delete"): FORBIDDEN,
+    # Orders and rounds are made through the order flow (it records who and moves the
+    # state machine); a round is never deleted, its responses depend on it.
+    ("surveys.order", "add"): FORBIDDEN,
+    ("surveys.round", "add"): FORBIDDEN,
+    ("surveys.round", "delete"): FORBIDDEN,
 }
 
 # One object per admin model, for the change, history and delete samples. Models not
@@ -287,6 +455,8 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "auth.user": lambda w: w.coordinator,
     "auth.group": lambda w: Group.objects.create(name="Konsulenter"),
     "otp_totp.totpdevice": lambda w: w.staff.totp_device,
+    "surveys.order": lambda w: w.order,
+    "surveys.round": lambda w: w.round,
 }
 
 
@@ -484,25 +654,94 @@ def test_the_matrix_has_no_stale_entries():
 # --- Running the samples ----------------------------------------------------------------
 
 
+# A package small enough to answer in a test: one page with one optional question.
+SURVEY_DOCUMENT = {
+    "code": "adgang",
+    "title": {"da": "Adgangspakke"},
+    "summary": {"da": "Et kort resumé af pakken."},
+    "questionnaire": {
+        "estimated_minutes": 2,
+        "intro": {"da": "Om spørgeskemaet."},
+        "sections": [
+            {
+                "code": "praksis",
+                "title": {"da": "Din praksis"},
+                "questions": [
+                    {
+                        "code": "practice_type",
+                        "type": "single",
+                        "required": False,
+                        "text": {"da": "Hvordan arbejder du?"},
+                        "options": [
+                            {"code": "solo", "label": {"da": "Solopraksis"}},
+                            {"code": "partnership", "label": {"da": "Kompagniskab"}},
+                        ],
+                    }
+                ],
+            }
+        ],
+    },
+    "program": {"default_minutes": 150, "blocks": [{"title": {"da": "Introduktion"}, "minutes": 10}]},
+}
+
+
+def facilitator(cluster) -> Any:
+    user = factories.user()
+    ClusterAssignment.objects.create(user=user, cluster=cluster, role=ClusterAssignment.Role.FACILITATOR)
+    return user
+
+
 @pytest.fixture
 def world(db, make_staff_user) -> World:
     cluster = factories.cluster(name="Klynge Vest")
     practice = factories.practice(cluster)
-    factories.member(practice)
+    member = factories.member(practice)
+    answered_member = factories.member(practice)
     other_cluster = factories.cluster(name="Klynge Øst")
-    factories.member(factories.practice(other_cluster, kind="solo", doctors=1))
-    package = factories.package()
+    other_member = factories.member(factories.practice(other_cluster, kind="solo", doctors=1))
+    package = factories.package(document=SURVEY_DOCUMENT)
     coordinator = factories.coordinator(cluster)
     other_coordinator = factories.coordinator(other_cluster)
     staff = make_staff_user()
     unverified = make_staff_user()
+    closes_at = timezone.now() + timedelta(days=14)
+
+    order = services.order_package(cluster, package, coordinator)
+    round_ = services.open_round(order, closes_at, coordinator)
+    Invitation.objects.filter(round=round_, member=answered_member).update(answered=True)
+    other_round = services.open_round(services.order_package(other_cluster, package, None), closes_at, None)
+    services.close_round(other_round, None)
+    tokens = {
+        "valid": factories.issue_link(round_.invitations.get(member=member)),
+        "answered": factories.issue_link(round_.invitations.get(member=answered_member)),
+        "closed": factories.issue_link(other_round.invitations.get(member=other_member)),
+    }
 
     clients = {ANON: Client(), MEMBER: Client()}
-    for actor, user in ((COORD, coordinator), (OTHER, other_coordinator), (STAFF, staff), (UNVERIFIED, unverified)):
+    for actor, user in (
+        (COORD, coordinator),
+        (FACIL, facilitator(cluster)),
+        (OTHER, other_coordinator),
+        (STAFF, staff),
+        (UNVERIFIED, unverified),
+    ):
         clients[actor] = Client()
         login(clients[actor], user)
     verify_second_factor(clients[STAFF], staff.totp_device)
-    return World(cluster, other_cluster, package, coordinator, other_coordinator, staff, clients)
+    entered = clients[MEMBER].get(reverse("surveys:enter", args=[tokens["valid"]]))
+    assert entered.status_code == 302, "the member could not follow their survey link"
+    return World(
+        cluster,
+        other_cluster,
+        package,
+        coordinator,
+        other_coordinator,
+        staff,
+        clients,
+        order=order,
+        round=round_,
+        tokens=tokens,
+    )
 
 
 def _target(to: str | Callable[[World], str], world: World) -> str:
@@ -564,3 +803,23 @@ def test_an_enrolled_coordinator_is_held_at_the_code_page_like_staff(world):
     login(client, world.coordinator)
     url = reverse("web:cluster_detail", args=[world.cluster.code])
     assert check(client.get(url), OTP, url, world) is None
+
+
+def test_without_the_survey_session_the_page_says_to_open_the_link(world):
+    response = world.clients[ANON].get(reverse("surveys:landing"))
+    assert response.status_code == 403
+    assert "Åbn linket fra din e-mail" in response.content.decode()
+
+
+def test_a_member_who_has_submitted_sees_the_receipt(world):
+    client = world.clients[MEMBER]
+    answered = client.post(reverse("surveys:section", args=[world.first_section]), {"practice_type": "solo"})
+    assert answered.status_code == 302
+    submitted = client.post(reverse("surveys:review"))
+    assert submitted.status_code == 302
+    assert submitted["Location"] == reverse("surveys:thanks")
+    assert client.get(reverse("surveys:thanks")).status_code == 200
+    # The survey session is gone: the questionnaire pages lead back to the receipt ...
+    assert client.get(reverse("surveys:landing"))["Location"] == reverse("surveys:thanks")
+    # ... and the link itself now says it has been used.
+    assert client.get(reverse("surveys:enter", args=[world.tokens["valid"]])).status_code == 410

@@ -78,8 +78,13 @@ class Section:
 
 @dataclass(frozen=True)
 class FieldError:
+    """A problem with one answer code. `kind` is one of: required, choose_one,
+    choose_listed, too_long (then `limit` is the maximum length). The web layer
+    turns kinds into translated messages."""
+
     code: str
-    message: str
+    kind: str
+    limit: int = 0
 
 
 def _condition(raw: Mapping[str, Any] | None) -> Condition | None:
@@ -158,7 +163,7 @@ class Questionnaire:
                 values = [v for v in data.get(code, []) if v != ""]
                 value, error = _read(question, code, values)
                 if error:
-                    errors.append(FieldError(code, error))
+                    errors.append(FieldError(code, error, question.max_length if error == "too_long" else 0))
                 elif value is not None:
                     answers[code] = value
                     combined[code] = value
@@ -191,20 +196,20 @@ def _read(question: Question, code: str, values: list[str]) -> tuple[AnswerValue
     if question.type == "text":
         text = values[0].strip() if values else ""
         if not text:
-            return None, ("Skriv et svar." if question.required else None)
+            return None, ("required" if question.required else None)
         if len(text) > question.max_length:
-            return None, f"Svaret må højst være {question.max_length} tegn."
+            return None, "too_long"
         return text, None
     allowed = {o.code for o in question.options}
     if question.type == "multiple":
         chosen = list(dict.fromkeys(values))
         if any(v not in allowed for v in chosen):
-            return None, "Vælg blandt de viste svarmuligheder."
+            return None, "choose_listed"
         if not chosen:
-            return None, ("Vælg mindst én svarmulighed." if question.required else None)
+            return None, ("required" if question.required else None)
         return [o.code for o in question.options if o.code in chosen], None
     if not values:
-        return None, ("Vælg et svar." if question.required else None)
+        return None, ("required" if question.required else None)
     if len(values) > 1 or values[0] not in allowed:
-        return None, "Vælg én af de viste svarmuligheder."
+        return None, "choose_one"
     return values[0], None

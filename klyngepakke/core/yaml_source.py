@@ -45,6 +45,8 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 _SCALARS = _StrictLoader("")
+# libyaml's composer is several times faster; scalars are still built by the safe loader.
+_COMPOSER = getattr(yaml, "CSafeLoader", _StrictLoader)
 
 
 def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str) -> Any:
@@ -75,7 +77,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> SourceDocument:
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
     try:
-        node = yaml.compose(text, Loader=_StrictLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -7,10 +7,11 @@ objects answer 404, so their existence does not leak.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Cluster
+from .models import Cluster, ClusterAssignment
 
 
 def visible_clusters(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cluster]:
@@ -21,9 +22,27 @@ def visible_clusters(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cluster
     return Cluster.objects.filter(assignments__user=user).distinct()
 
 
-def cluster_for(user: AbstractBaseUser | AnonymousUser, code: str) -> Cluster:
-    """The cluster with `code` if `user` may reach it; Http404 otherwise."""
+def can_manage(user: AbstractBaseUser | AnonymousUser, cluster: Cluster) -> bool:
+    """Staff and the cluster's coordinators may order, open rounds and remind;
+    facilitators only read."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    return ClusterAssignment.objects.filter(
+        user=user, cluster=cluster, role=ClusterAssignment.Role.COORDINATOR
+    ).exists()
+
+
+def cluster_for(user: AbstractBaseUser | AnonymousUser, code: str, *, manage: bool = False) -> Cluster:
+    """The cluster with `code` if `user` may reach it; Http404 otherwise.
+
+    With `manage=True` a user who may see the cluster but not manage it (a
+    facilitator) gets 403: the cluster's existence is no secret to them.
+    """
     cluster = visible_clusters(user).select_related("region").filter(code=code).first()
     if cluster is None:
         raise Http404("Klyngen findes ikke.")
+    if manage and not can_manage(user, cluster):
+        raise PermissionDenied("Kun klyngens koordinatorer og operatørens konsulenter kan gøre dette.")
     return cluster

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Cluster, ClusterAssignment, Member, Practice, Region
 
@@ -6,6 +7,11 @@ from .models import Cluster, ClusterAssignment, Member, Practice, Region
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "quality_unit"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ClusterAssignmentInline(admin.TabularInline):

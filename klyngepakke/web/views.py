@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from klyngepakke.catalogue.selectors import available_packages
-from klyngepakke.registry.access import cluster_for, visible_clusters
+from klyngepakke.registry.access import can_manage, cluster_for, visible_clusters
 from klyngepakke.registry.selectors import cluster_overview
+from klyngepakke.surveys.selectors import orders_for_cluster
 
 
 @require_GET
@@ -37,7 +38,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
     cluster = cluster_for(request.user, code)
-    return render(request, "web/cluster_detail.html", cluster_overview(cluster))
+    context = cluster_overview(cluster)
+    # Facilitators see the orders but not the links to the pages that manage them.
+    context["orders"] = orders_for_cluster(cluster.pk)
+    context["can_manage"] = can_manage(request.user, cluster)
+    return render(request, "web/cluster_detail.html", context)
 
 
 @login_required

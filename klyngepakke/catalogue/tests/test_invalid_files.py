@@ -46,7 +46,7 @@ CASES = {
         "title: Samarbejde og fællesskab\n",
         "title: Samarbejde: og: fællesskab\n",
         path="",
-        message="YAML syntax: mapping values are not allowed here",
+        message="YAML syntax: mapping values are not allowed in this context",
     ),
     "duplicate yaml key": Case(
         SAMARBEJDE,

@@ -96,7 +96,7 @@ def test_syntax_error_names_the_line() -> None:
         parse_yaml("format: 1\ntitle: Samarbejde: og: fællesskab\n", "fejl.yaml")
 
     assert caught.value.line == 2
-    assert caught.value.message == "YAML syntax: mapping values are not allowed here"
+    assert caught.value.message == "YAML syntax: mapping values are not allowed in this context"
 
 
 def test_unclosed_flow_sequence_is_a_syntax_error() -> None:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from conftest import PASSWORD, totp_token
 from tests import factories
 
-# serialized_rollback: the live server needs committed data, and the flush after each
-# test would otherwise also remove the regions that a data migration put in.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed data: transactional tests. Their flush removes the
+# regions a data migration made; tests.factories.region() recreates them.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -3,12 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from klyngepakke.registry.demo import DEFAULT_SEED
 from klyngepakke.registry.services import DemoRefused, seed_demo
+from klyngepakke.surveys.demo import seed_history
 
 
 class Command(BaseCommand):
     help = (
         "Build the synthetic demo country (regions' clusters, practices, members) and the demo logins "
-        "from a seed (docs/demo.md). Does nothing when it is already there. Development only."
+        "from a seed (docs/demo.md), then its history of orders, rounds and synthetic answers. "
+        "Does nothing when it is already there. Development only."
     )
 
     def add_arguments(self, parser):
@@ -29,3 +31,12 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo country for seed {report.seed} is already there ({what}); nothing to do.")
         if report.logins_created:
             self.stdout.write(f"Created demo logins: {', '.join(report.logins_created)} (see `manage.py demo_logins`).")
+        history = seed_history(options["seed"])
+        if history.created:
+            states = ", ".join(f"{count} {state}" for state, count in sorted(history.states.items()))
+            self.stdout.write(
+                f"Added the demo history for {history.clusters} clusters: {history.orders} orders ({states}), "
+                f"{history.rounds} rounds, {history.responses} responses."
+            )
+        else:
+            self.stdout.write(f"No demo history added: {history.reason}.")

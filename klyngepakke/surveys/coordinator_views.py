@@ -1,0 +1,190 @@
+"""The coordinator's (and the consultant's) pages for orders and rounds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from klyngepakke.registry.access import cluster_for
+
+from . import reminders, selectors, services
+from .forms import ExtendRoundForm, MeetingHeldForm, OpenRoundForm, OrderForm, PlanForm
+from .models import Order, Round
+
+
+def _order(request: HttpRequest, code: str, order_id: int) -> Order:
+    cluster = cluster_for(request.user, code, manage=True)
+    order = (
+        Order.objects.select_related("package__current_version", "cluster__region")
+        .filter(pk=order_id, cluster=cluster)
+        .first()
+    )
+    if order is None:
+        raise Http404("Bestillingen findes ikke.")
+    return order
+
+
+def _round(request: HttpRequest, code: str, round_id: int) -> Round:
+    cluster = cluster_for(request.user, code, manage=True)
+    round_ = (
+        Round.objects.select_related("order__cluster", "order__package", "package_version")
+        .filter(pk=round_id, order__cluster=cluster)
+        .first()
+    )
+    if round_ is None:
+        raise Http404("Runden findes ikke.")
+    return round_
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest, code: str) -> HttpResponse:
+    cluster = cluster_for(request.user, code, manage=True)
+    form = OrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_package(cluster, form.cleaned_data["package"], request.user)
+        except services.OrderError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{order.package.title} er bestilt. Planlæg mødet og åbn spørgeskemaet nedenfor.")
+            return redirect("surveys:order_detail", cluster.code, order.pk)
+    return render(
+        request, "surveys/order_new.html", {"cluster": cluster, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
+    order = _order(request, code, order_id)
+    document = order.package.current_version.document if order.package.current_version else {}
+    default_minutes = document.get("program", {}).get("default_minutes")
+    plan_form = PlanForm(
+        request.POST if request.POST.get("action") == "plan" else None,
+        initial={
+            "meeting_date": order.meeting_date,
+            "place": order.meeting_place,
+            "minutes": order.meeting_minutes or default_minutes,
+            "program_notes": order.program_notes,
+        },
+    )
+    open_form = OpenRoundForm(request.POST if request.POST.get("action") == "open" else None)
+    held_form = MeetingHeldForm(request.POST if request.POST.get("action") == "held" else None)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "plan" and plan_form.is_valid():
+                data = plan_form.cleaned_data
+                services.plan_meeting(
+                    order,
+                    meeting_date=data["meeting_date"],
+                    place=data["place"],
+                    minutes=data["minutes"],
+                    program_notes=data["program_notes"],
+                    by=request.user,
+                )
+                messages.success(request, "Mødeplanen er gemt.")
+                return redirect("surveys:order_detail", code, order.pk)
+            if action == "open" and open_form.is_valid():
+                round_ = services.open_round(
+                    order, open_form.closes_at, request.user, open_form.cleaned_data["reminder_days"]
+                )
+                messages.success(request, "Spørgeskemaet er åbnet, og invitationerne er sat i kø til afsendelse.")
+                return redirect("surveys:round_detail", code, round_.pk)
+            if action == "held" and held_form.is_valid():
+                services.record_meeting_held(order, held_form.cleaned_data["follow_up_due_on"], request.user)
+                messages.success(request, "Mødet er registreret som afholdt.")
+                return redirect("surveys:order_detail", code, order.pk)
+            if action == "done":
+                services.mark_done(order, request.user)
+                messages.success(request, "Bestillingen er afsluttet.")
+                return redirect("surveys:order_detail", code, order.pk)
+            if action not in {"plan", "open", "held", "done"}:
+                messages.error(request, "Ukendt handling.")
+        except services.OrderError as exc:
+            messages.error(request, str(exc))
+        status = 400
+    return render(
+        request,
+        "surveys/order_detail.html",
+        {
+            "order": order,
+            "cluster": order.cluster,
+            "document": document,
+            "default_minutes": default_minutes,
+            "plan_form": plan_form,
+            "open_form": open_form,
+            "held_form": held_form,
+            "rounds": order.rounds.order_by("-opened_at"),
+            "events": order.events.select_related("by"),
+            "State": Order.State,
+        },
+        status=status,
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    round_ = _round(request, code, round_id)
+    invited = selectors.invited_count(round_)
+    shown = services.shown_response_count(round_)
+    return render(
+        request,
+        "surveys/round_detail.html",
+        {
+            "round": round_,
+            "cluster": round_.order.cluster,
+            "order": round_.order,
+            "invited": invited,
+            "shown": shown,
+            "rate": round(100 * shown / invited) if invited else 0,
+            "extend_form": ExtendRoundForm(),
+            "last_reminder": round_.reminder_batches.order_by("-queued_at").first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    round_ = _round(request, code, round_id)
+    action = request.POST.get("action")
+    try:
+        if action == "remind":
+            reminders.send_reminders_now(round_, request.user)
+            messages.success(request, "Påmindelser er sat i kø til dem, der ikke har svaret.")
+        elif action == "close":
+            services.close_round(round_, request.user)
+            messages.success(request, "Runden er lukket.")
+        elif action == "extend":
+            form = ExtendRoundForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Skriv en gyldig dato for den nye svarfrist.")
+                return redirect("surveys:round_detail", code, round_.pk)
+            services.extend_round(round_, form.closes_at, request.user)
+            messages.success(request, "Svarfristen er forlænget.")
+        elif action == "invite_new":
+            with transaction.atomic():
+                # Locked, so two clicks cannot invite the same member twice.
+                locked = Round.objects.select_for_update().get(pk=round_.pk)
+                if not locked.is_open or locked.closes_at <= timezone.now():
+                    raise services.OrderError("Runden er lukket, så der kan ikke inviteres flere.")
+                count = services.invite_members(locked)
+            if count == 0:
+                messages.info(request, "Der er ingen nye medlemmer at invitere.")
+            elif count == 1:
+                messages.success(request, "Ét nyt medlem er inviteret.")
+            else:
+                messages.success(request, f"{count} nye medlemmer er inviteret.")
+        else:
+            messages.error(request, "Ukendt handling.")
+    except services.OrderError as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:round_detail", code, round_.pk)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package
+from klyngepakke.catalogue.selectors import available_packages
+
+
+class OrderForm(forms.Form):
+    package = forms.ModelChoiceField(
+        label="Pakke", queryset=Package.objects.none(), empty_label=None, to_field_name="code"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].queryset = available_packages()
+
+
+class PlanForm(forms.Form):
+    meeting_date = forms.DateField(label="Mødedato", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="Mødested", max_length=200, required=False)
+    minutes = forms.IntegerField(label="Mødets længde i minutter", min_value=30, max_value=24 * 60, required=False)
+    program_notes = forms.CharField(
+        label="Ændringer til programmet", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+def _end_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+class ReminderDaysField(forms.CharField):
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        days: list[int] = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 0 < int(part) <= 60:
+                raise forms.ValidationError("Skriv hele antal dage mellem 1 og 60, adskilt af komma (fx 7, 2).")
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+
+class OpenRoundForm(forms.Form):
+    closes_on = forms.DateField(label="Svarfrist (sidste dag)", widget=forms.DateInput(attrs={"type": "date"}))
+    reminder_days = ReminderDaysField(
+        label="Påmindelser, antal dage før svarfristen",
+        required=False,
+        initial="7, 2",
+        help_text="Påmindelser sendes kun til dem, der ikke har svaret. Tom: ingen automatiske påmindelser.",
+    )
+
+    def clean_closes_on(self):
+        day = self.cleaned_data["closes_on"]
+        if day < timezone.localdate() + timedelta(days=1):
+            raise forms.ValidationError("Svarfristen skal ligge mindst én dag ude i fremtiden.")
+        return day
+
+    @property
+    def closes_at(self):
+        return _end_of_day(self.cleaned_data["closes_on"])
+
+
+class ExtendRoundForm(forms.Form):
+    closes_on = forms.DateField(label="Ny svarfrist", widget=forms.DateInput(attrs={"type": "date"}))
+
+    @property
+    def closes_at(self):
+        return _end_of_day(self.cleaned_data["closes_on"])
+
+
+class MeetingHeldForm(forms.Form):
+    follow_up_due_on = forms.DateField(
+        label="Opfølgning forfalder (6-12 måneder efter mødet)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

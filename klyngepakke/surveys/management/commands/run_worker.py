@@ -1,0 +1,42 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from klyngepakke.outbox.services import process_outbox
+from klyngepakke.surveys.reminders import queue_due_reminders
+from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
+
+
+class Command(BaseCommand):
+    help = "The scheduler: close due rounds, queue due reminders and send e-mail, every few seconds."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+        parser.add_argument("--once", action="store_true", help="run one pass and exit")
+
+    def handle(self, *args, **options):
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            close_old_connections()
+            closed = close_due_rounds()
+            moved = mark_follow_ups_due(timezone.localdate())
+            batches = queue_due_reminders()
+            report = process_outbox()
+            if closed or moved or batches or report.sent or report.retrying or report.failed:
+                self.stdout.write(
+                    f"worker: closed {closed} round(s), {moved} follow-up(s) due, {batches} reminder batch(es), "
+                    f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+                )
+            if options["once"]:
+                break
+            time.sleep(options["interval"])

@@ -1,0 +1,192 @@
+"""Orders, rounds, invitations and anonymous responses.
+
+Anonymity is a property of this schema: `Response` and `Answer` have no foreign key to
+an invitation, member or practice, no timestamp and random UUID keys; `Invitation`
+keeps only *that* it was answered. Closing a round re-stores its responses in random
+order, so not even the physical row order says who answered first.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package, PackageVersion
+from klyngepakke.registry.models import Cluster, Member
+
+
+class Order(models.Model):
+    class State(models.TextChoices):
+        ORDERED = "ordered", "Bestilt"
+        PLANNED = "planned", "Planlagt"
+        SURVEY_OPEN = "survey_open", "Spørgeskema åbent"
+        SURVEY_CLOSED = "survey_closed", "Spørgeskema lukket"
+        MEETING_HELD = "meeting_held", "Møde afholdt"
+        FOLLOW_UP_DUE = "follow_up_due", "Opfølgning forfalden"
+        DONE = "done", "Afsluttet"
+
+    cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="orders")
+    package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="orders")
+    state = models.CharField("status", max_length=16, choices=State.choices, default=State.ORDERED)
+    created_at = models.DateTimeField("bestilt", default=timezone.now)
+    meeting_date = models.DateField("mødedato", null=True, blank=True)
+    meeting_place = models.CharField("mødested", max_length=200, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField("mødets længde (minutter)", null=True, blank=True)
+    program_notes = models.TextField("ændringer til programmet", blank=True)
+    follow_up_due_on = models.DateField("opfølgning forfalder", null=True, blank=True)
+    follows_up = models.ForeignKey(
+        "self", verbose_name="følger op på", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "bestilling"
+        verbose_name_plural = "bestillinger"
+
+    def __str__(self) -> str:
+        return f"{self.package} - {self.cluster}"
+
+
+class OrderEvent(models.Model):
+    """Who moved an order to which state, and when (audit trail)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=16, choices=Order.State.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "hændelse"
+        verbose_name_plural = "hændelser"
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Round(models.Model):
+    order = models.ForeignKey(Order, verbose_name="bestilling", on_delete=models.PROTECT, related_name="rounds")
+    package_version = models.ForeignKey(
+        PackageVersion, verbose_name="pakkeversion", on_delete=models.PROTECT, related_name="rounds"
+    )
+    opened_at = models.DateTimeField("åbnet")
+    closes_at = models.DateTimeField("lukker")
+    closed_at = models.DateTimeField("lukket", null=True, blank=True)
+    # Reminders go this many days before closing, to those who have not answered.
+    reminder_days = models.JSONField("påmindelser (dage før lukning)", default=list)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = "runde"
+        verbose_name_plural = "runder"
+
+    def __str__(self) -> str:
+        return f"Runde {self.pk}: {self.order}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Invitation(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="invitations")
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitationer"
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="one_invitation_per_member")]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} (runde {self.round_id})"
+
+
+class InvitationToken(models.Model):
+    """One e-mailed link. Only the SHA-256 of the token is stored.
+
+    Every e-mail (invitation or reminder) carries a fresh token made when the e-mail
+    is sent, so no token ever sits in the database in clear, not even in the outbox.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Link til invitation {self.invitation_id}"
+
+
+class PartialAnswers(models.Model):
+    """Answers kept between pages so a doctor can resume; deleted at submit and close."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="partial")
+    answers = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Mellemgemte svar (invitation {self.invitation_id})"
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+
+    class Meta:
+        verbose_name = "besvarelse"
+        verbose_name_plural = "besvarelser"
+
+    def __str__(self) -> str:
+        return f"Besvarelse {self.pk}"
+
+
+class Answer(models.Model):
+    """One answer code of one response; a multiple-choice answer is one row per option."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=64)
+    option = models.CharField(max_length=64, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["response", "code"], name="answer_response_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.option or self.text[:20]}"
+
+
+class ResponseCountSnapshot(models.Model):
+    """The response count a coordinator sees; taken at most once a day per round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="count_snapshots")
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "day"], name="one_snapshot_per_round_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"
+
+
+class ReminderBatch(models.Model):
+    """That reminders were queued for a round, so a scheduled slot is never sent twice.
+
+    It records neither recipients nor how many there were: the number of
+    non-respondents at a given moment would tell more than the daily count does.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminder_batches")
+    slot = models.CharField(max_length=32)
+    queued_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "slot"], name="one_batch_per_round_slot")]
+
+    def __str__(self) -> str:
+        return f"Påmindelser {self.slot}"

@@ -1,0 +1,264 @@
+"""Orders and rounds: the writes of the "before the meeting" part of the cycle."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package
+from klyngepakke.catalogue.services import lock_version
+from klyngepakke.outbox.services import enqueue
+from klyngepakke.registry.models import Cluster, Member
+
+from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
+
+State = Order.State
+
+# Which state may follow which. Opening a round straight from "ordered" is allowed
+# (a consultant may open it for a coordinator before the meeting is planned).
+TRANSITIONS: dict[str, set[str]] = {
+    State.ORDERED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
+    State.PLANNED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
+    State.SURVEY_OPEN: {State.SURVEY_CLOSED},
+    State.SURVEY_CLOSED: {State.MEETING_HELD, State.SURVEY_OPEN, State.DONE},
+    State.MEETING_HELD: {State.FOLLOW_UP_DUE, State.DONE},
+    State.FOLLOW_UP_DUE: {State.DONE},
+    State.DONE: set(),
+}
+
+DEFAULT_SURVEY_DAYS = 14
+DEFAULT_REMINDER_DAYS = [7, 2]
+
+
+class OrderError(Exception):
+    """A step that the order's state or data does not allow; the message is Danish for the UI."""
+
+
+def _move(order: Order, state: str, by: AbstractBaseUser | None, note: str = "") -> None:
+    if state not in TRANSITIONS[order.state]:
+        raise OrderError(f"Bestillingen kan ikke gå fra '{order.get_state_display()}' til '{State(state).label}'.")
+    order.state = state
+    order.save(update_fields=["state"])
+    OrderEvent.objects.create(order=order, state=state, by=by, note=note[:300])
+
+
+@transaction.atomic
+def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -> Order:
+    if package.current_version is None:
+        raise OrderError("Pakken er ikke indlæst i kataloget.")
+    order = Order.objects.create(cluster=cluster, package=package)
+    OrderEvent.objects.create(order=order, state=State.ORDERED, by=by)
+    return order
+
+
+@transaction.atomic
+def plan_meeting(
+    order: Order,
+    *,
+    meeting_date: date | None,
+    place: str,
+    minutes: int | None,
+    program_notes: str,
+    by: AbstractBaseUser | None,
+) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.meeting_date = meeting_date
+    order.meeting_place = place
+    order.meeting_minutes = minutes
+    order.program_notes = program_notes
+    order.save(update_fields=["meeting_date", "meeting_place", "meeting_minutes", "program_notes"])
+    if order.state == State.ORDERED:
+        _move(order, State.PLANNED, by)
+    else:
+        OrderEvent.objects.create(order=order, state=order.state, by=by, note="Mødeplan ændret")
+    return order
+
+
+@transaction.atomic
+def record_meeting_held(order: Order, follow_up_due_on: date | None, by: AbstractBaseUser | None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _move(order, State.MEETING_HELD, by)
+    if follow_up_due_on is not None:
+        order.follow_up_due_on = follow_up_due_on
+        order.save(update_fields=["follow_up_due_on"])
+    return order
+
+
+@transaction.atomic
+def mark_done(order: Order, by: AbstractBaseUser | None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _move(order, State.DONE, by)
+    return order
+
+
+def mark_follow_ups_due(today: date) -> int:
+    """Orders whose follow-up date has come move to "follow-up due"."""
+    moved = 0
+    for order in Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today):
+        with transaction.atomic():
+            _move(order, State.FOLLOW_UP_DUE, None, "Opfølgningsdato nået")
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def open_round(
+    order: Order,
+    closes_at: datetime,
+    by: AbstractBaseUser | None,
+    reminder_days: list[int] | None = None,
+) -> Round:
+    order = Order.objects.select_for_update(of=("self",)).select_related("package__current_version").get(pk=order.pk)
+    now = timezone.now()
+    if closes_at <= now:
+        raise OrderError("Lukketidspunktet skal ligge i fremtiden.")
+    if order.rounds.filter(closed_at__isnull=True).exists():
+        raise OrderError("Bestillingen har allerede en åben runde.")
+    version = order.package.current_version
+    if version is None:
+        raise OrderError("Pakken er ikke indlæst i kataloget.")
+    lock_version(version)
+    round_ = Round.objects.create(
+        order=order,
+        package_version=version,
+        opened_at=now,
+        closes_at=closes_at,
+        reminder_days=sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True),
+    )
+    _move(order, State.SURVEY_OPEN, by)
+    invite_members(round_)
+    return round_
+
+
+def invite_members(round_: Round) -> int:
+    """Invite every active member of the cluster not yet invited; queue their e-mails."""
+    members = Member.objects.filter(practice__cluster=round_.order.cluster, active=True).exclude(
+        invitations__round=round_
+    )
+    created = 0
+    for member in members:
+        invitation = Invitation.objects.create(round=round_, member=member)
+        enqueue("survey_invitation", member.email, "Invitation til spørgeskema", {"invitation": invitation.pk})
+        created += 1
+    return created
+
+
+@transaction.atomic
+def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None) -> Round:
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        raise OrderError("Runden er lukket og kan ikke forlænges.")
+    if closes_at <= max(round_.closes_at, timezone.now()):
+        raise OrderError("Den nye lukkedato skal ligge efter den nuværende.")
+    round_.closes_at = closes_at
+    round_.save(update_fields=["closes_at"])
+    OrderEvent.objects.create(
+        order=round_.order, state=round_.order.state, by=by, note=f"Runde forlænget til {closes_at:%d.%m.%Y}"
+    )
+    return round_
+
+
+@transaction.atomic
+def close_round(round_: Round, by: AbstractBaseUser | None) -> Round:
+    """Close a round: drop partial answers, re-store responses in random order, freeze."""
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("order").get(pk=round_.pk)
+    if not round_.is_open:
+        return round_
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["closed_at"])
+    PartialAnswers.objects.filter(invitation__round=round_).delete()
+    _reshuffle_responses(round_)
+    order = Order.objects.select_for_update().get(pk=round_.order_id)
+    _move(order, State.SURVEY_CLOSED, by)
+    return round_
+
+
+def close_due_rounds(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    closed = 0
+    for round_ in Round.objects.filter(closed_at__isnull=True, closes_at__lte=now):
+        close_round(round_, None)
+        closed += 1
+    return closed
+
+
+def _reshuffle_responses(round_: Round) -> None:
+    # Rows inserted during the round sit in the order people answered (heap order in
+    # PostgreSQL, rowid in SQLite). Re-inserting them in random order with new keys
+    # removes that last trace of who answered when.
+    rows = list(
+        Answer.objects.filter(response__round=round_).values_list("response_id", "code", "option", "value", "text")
+    )
+    by_response: dict[object, list[tuple[str, str, float | None, str]]] = {}
+    for response_id, code, option, value, text in rows:
+        by_response.setdefault(response_id, []).append((code, option, value, text))
+    empty = list(Response.objects.filter(round=round_).exclude(pk__in=by_response).values_list("pk", flat=True))
+    groups = list(by_response.values()) + [[] for _ in empty]
+    random.SystemRandom().shuffle(groups)
+    Response.objects.filter(round=round_).delete()
+    for answers in groups:
+        _store_response(round_, answers)
+
+
+def _store_response(round_: Round, answers: list[tuple[str, str, float | None, str]]) -> Response:
+    response = Response.objects.create(round=round_)
+    Answer.objects.bulk_create([Answer(response=response, code=c, option=o, value=v, text=t) for c, o, v, t in answers])
+    return response
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    stored: bool
+    reason: str = ""  # "already_answered" | "closed" when not stored
+
+
+def store_submission(invitation_id: int, rows: list[tuple[str, str, float | None, str]]) -> SubmitOutcome:
+    """Store one questionnaire exactly once.
+
+    The conditional UPDATE is the guard: of any number of concurrent submits for the
+    same invitation only one sees answered=False, and its response is written in the
+    same transaction. The response row carries no link back to the invitation.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_related("round").filter(pk=invitation_id).first()
+        if invitation is None:
+            return SubmitOutcome(False, "closed")
+        round_ = invitation.round
+        if not round_.is_open or round_.closes_at <= timezone.now():
+            return SubmitOutcome(False, "closed")
+        claimed = Invitation.objects.filter(pk=invitation_id, answered=False).update(answered=True)
+        if claimed != 1:
+            return SubmitOutcome(False, "already_answered")
+        _store_response(round_, rows)
+        PartialAnswers.objects.filter(invitation_id=invitation_id).delete()
+    return SubmitOutcome(True)
+
+
+def default_closes_at(now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    day = (now + timedelta(days=DEFAULT_SURVEY_DAYS)).date()
+    return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
+
+
+def shown_response_count(round_: Round) -> int:
+    """The response count a coordinator may see now.
+
+    While a round is open the figure is frozen at the first look of each day, so
+    watching the page never shows that one particular colleague has just answered.
+    """
+    answered = Invitation.objects.filter(round=round_, answered=True).count()
+    if not round_.is_open:
+        return answered
+    snapshot, _ = ResponseCountSnapshot.objects.get_or_create(
+        round=round_, day=timezone.localdate(), defaults={"count": answered}
+    )
+    return snapshot.count
+
+
+def save_partial(invitation: Invitation, answers: dict[str, object]) -> None:
+    PartialAnswers.objects.update_or_create(invitation=invitation, defaults={"answers": answers})

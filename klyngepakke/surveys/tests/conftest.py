@@ -1,0 +1,15 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def catalogue(db):
+    factories.shipped_catalogue()
+
+
+@pytest.fixture
+def survey_round(catalogue):
+    """An open round of Trivsel og arbejdsglæde in a six-doctor cluster."""
+    cluster = factories.survey_cluster(members=6, solo=1)
+    return factories.open_survey_round(cluster, "trivsel-og-arbejdsglaede")

@@ -1,0 +1,304 @@
+"""seed_demo's history: orders in every state, rounds with synthetic answers stored
+through the real submit service, deterministic from the seed, idempotent.
+
+The country and its history are built once for the module (committed, removed at the
+end) because that takes several seconds.
+"""
+
+import io
+import statistics
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import models
+from django.db.models import Count, Q
+from django.test import override_settings
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from klyngepakke.catalogue.models import Package, PackageVersion
+from klyngepakke.outbox.models import OutboxMessage
+from klyngepakke.registry import demo as registry_demo
+from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
+from klyngepakke.registry.services import seed_demo
+from klyngepakke.surveys import demo, services
+from klyngepakke.surveys.models import (
+    Answer,
+    Invitation,
+    InvitationToken,
+    Order,
+    OrderEvent,
+    PartialAnswers,
+    ReminderBatch,
+    Response,
+    ResponseCountSnapshot,
+    Round,
+)
+from klyngepakke.surveys.reminders import queue_due_reminders
+from tests import factories
+
+SEED = registry_demo.DEFAULT_SEED
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(scope="module")
+def history(django_db_setup, django_db_blocker):
+    now = timezone.now()
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        seed_demo(SEED)
+        factories.shipped_catalogue()
+        report = demo.seed_history(SEED, now=now)
+        inputs = demo.history_inputs()
+    yield report, now, inputs
+    with django_db_blocker.unblock():
+        for model in (
+            Answer,
+            Response,
+            ResponseCountSnapshot,
+            ReminderBatch,
+            PartialAnswers,
+            InvitationToken,
+            Invitation,
+            Round,
+            OrderEvent,
+        ):
+            model.objects.all().delete()
+        Order.objects.update(follows_up=None)
+        Order.objects.all().delete()
+        OutboxMessage.objects.all().delete()
+        Package.objects.update(current_version=None)
+        PackageVersion.objects.all().delete()
+        Package.objects.all().delete()
+        ClusterAssignment.objects.all().delete()
+        TOTPDevice.objects.filter(user__username__in=registry_demo.DEMO_USERNAMES).delete()
+        get_user_model().objects.filter(username__in=registry_demo.DEMO_USERNAMES).delete()
+        Member.objects.all().delete()
+        Practice.objects.all().delete()
+        Cluster.objects.all().delete()
+
+
+def _plan(history, seed=SEED, now=None):
+    _report, built_at, (clusters, packages, featured) = history
+    return demo.plan_history(seed, clusters, packages, now or built_at, featured)
+
+
+def test_the_same_seed_plans_the_same_history(history, db):
+    one, two = _plan(history), _plan(history)
+    later = _plan(history, now=history[1] + timedelta(days=40))
+
+    assert one.digest() == two.digest()
+    assert one.state_counts() == two.state_counts()
+    # Only the dates move with the clock: states, rounds and answers do not.
+    assert later.digest() == one.digest()
+    assert later.state_counts() == one.state_counts()
+    assert [o.cluster for o in later.orders] == [o.cluster for o in one.orders]
+
+
+def test_another_seed_plans_another_history(history, db):
+    assert _plan(history, seed=SEED + 1).digest() != _plan(history).digest()
+
+
+def test_the_plan_is_read_from_the_seeded_country(history, db):
+    clusters, _packages, _featured = history[2]
+    country = registry_demo.plan_country(SEED)
+    planned = {
+        c.code: tuple(sorted((m.email, p.kind) for p in c.practices for m in p.members if m.active)) for c in country
+    }
+
+    assert {c.code: c.members for c in clusters} == planned
+
+
+def test_the_database_holds_the_plan(history, db):
+    report, _now, _inputs = history
+    plan = _plan(history)
+
+    assert report.created
+    assert dict(Order.objects.values_list("state").annotate(n=Count("id"))) == plan.state_counts()
+    assert Round.objects.count() == len(plan.rounds) == report.rounds
+    assert Response.objects.count() == plan.response_count() == report.responses
+    assert demo.stored_digest() == plan.digest()
+
+
+def test_every_order_state_is_present(history, db):
+    assert set(Order.objects.values_list("state", flat=True)) == set(Order.State.values)
+
+
+def test_a_realistic_share_of_clusters_has_history_including_the_demo_logins(history, db):
+    with_history = set(Order.objects.values_list("cluster__code", flat=True))
+    logins = set(
+        ClusterAssignment.objects.filter(user__username__in=registry_demo.DEMO_USERNAMES).values_list(
+            "cluster__code", flat=True
+        )
+    )
+
+    assert 40 <= len(with_history) <= 0.7 * Cluster.objects.count()
+    assert logins <= with_history
+    assert len(logins) == 3
+
+
+def test_the_demo_coordinators_see_closed_and_open_rounds(history, db):
+    koordinator = set(
+        ClusterAssignment.objects.filter(user__username="koordinator").values_list("cluster__region__code", "cluster")
+    )
+    hovedstaden = next(pk for region, pk in koordinator if region == "hovedstaden")
+    rounds = Round.objects.filter(order__cluster=hovedstaden)
+
+    assert rounds.filter(closed_at__isnull=True).annotate(n=Count("responses")).filter(n__gt=0).exists()
+    closed = set(rounds.filter(closed_at__isnull=False).values_list("order__package__code", flat=True))
+    assert {demo.FIRST, demo.FOLLOW_UP} <= closed
+    small = ClusterAssignment.objects.get(user__username="koordinator2").cluster
+    assert Round.objects.filter(order__cluster=small, closed_at__isnull=False, responses__isnull=False).exists()
+
+
+def test_follow_up_orders_follow_a_first_package_order_6_to_12_months_later(history, db):
+    pairs = Order.objects.filter(follows_up__isnull=False).select_related("follows_up", "package")
+
+    assert pairs.count() >= 10
+    with_rounds = 0
+    for follow_up in pairs:
+        first = follow_up.follows_up
+        assert follow_up.package.code == demo.FOLLOW_UP
+        assert first.package.code == demo.FIRST
+        assert first.cluster_id == follow_up.cluster_id
+        assert first.state == Order.State.DONE
+        assert first.rounds.filter(closed_at__isnull=False).exists()
+        round_ = follow_up.rounds.first()
+        if round_ is not None:
+            with_rounds += 1
+            assert 182 <= (timezone.localdate(round_.opened_at) - first.meeting_date).days <= 366
+    assert with_rounds >= 5
+
+
+def test_rounds_fit_their_orders_and_responses_fit_their_invitations(history, db):
+    now = timezone.now()
+    for order in Order.objects.prefetch_related("rounds"):
+        rounds = list(order.rounds.all())
+        if order.state in (Order.State.ORDERED, Order.State.PLANNED):
+            assert rounds == []
+            continue
+        assert len(rounds) == 1
+        round_ = rounds[0]
+        assert round_.is_open == (order.state == Order.State.SURVEY_OPEN)
+        assert round_.opened_at < now
+        if round_.is_open:
+            assert round_.closes_at > now + timedelta(days=7)
+        else:
+            assert round_.opened_at < round_.closes_at < round_.closed_at < now
+    for round_ in Round.objects.annotate(
+        responses_n=Count("responses", distinct=True),
+        invited=Count("invitations", distinct=True),
+        answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+    ):
+        assert 0 < round_.responses_n == round_.answered <= round_.invited
+        if not round_.is_open:
+            slack = 0.5 / round_.invited
+            assert 0.6 - slack <= round_.answered / round_.invited <= 0.9 + slack
+
+
+def test_order_histories_are_consistent_and_in_the_past(history, db):
+    now = timezone.now()
+    for order in Order.objects.prefetch_related("events"):
+        events = list(order.events.all())
+        times = [e.at for e in events]
+        assert times == sorted(times)
+        assert times[0] == order.created_at
+        assert times[-1] < now
+        assert events[0].state == Order.State.ORDERED
+        assert events[-1].state == order.state
+        if order.state == Order.State.MEETING_HELD and order.follow_up_due_on:
+            assert order.follow_up_due_on > timezone.localdate()
+        if order.state == Order.State.PLANNED:
+            assert order.meeting_date > timezone.localdate()
+            assert order.meeting_place
+
+
+def test_the_scheduler_finds_nothing_to_do(history, db):
+    assert services.close_due_rounds() == 0
+    assert services.mark_follow_ups_due(timezone.localdate()) == 0
+    assert queue_due_reminders() == 0
+    assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).exists()
+    # Invitations "went out" when their rounds opened; no link token was ever issued.
+    assert not InvitationToken.objects.exists()
+
+
+def test_responses_cannot_be_tied_to_anyone(history, db):
+    for model, allowed in ((Response, {Round}), (Answer, {Response})):
+        related = {f.related_model for f in model._meta.get_fields() if f.is_relation and f.related_model}
+        assert related <= allowed | {Answer}
+        assert not any(isinstance(f, models.DateTimeField | models.DateField) for f in model._meta.get_fields())
+    assert not PartialAnswers.objects.exists()
+
+
+def _answers_by_response():
+    by_response = defaultdict(dict)
+    for response, code, option, value in Answer.objects.values_list("response_id", "code", "option", "value"):
+        if code == "delegation_reasons":
+            by_response[response].setdefault(code, []).append(option)
+        else:
+            by_response[response][code] = value if value is not None else option
+    return by_response
+
+
+def _who5(answers):
+    items = [answers.get(f"who5_{i}") for i in range(1, 6)]
+    return None if None in items else 4 * sum(items)
+
+
+def test_synthetic_answers_are_plausible(history, db):
+    package_of = dict(Response.objects.values_list("pk", "round__order__package__code"))
+    cluster_of = dict(Response.objects.values_list("pk", "round__order__cluster__code"))
+    region_of = dict(Response.objects.values_list("pk", "round__order__cluster__region__code"))
+    by_response = _answers_by_response()
+    first = [_who5(a) for pk, a in by_response.items() if package_of[pk] == demo.FIRST]
+    follow_up = [_who5(a) for pk, a in by_response.items() if package_of[pk] == demo.FOLLOW_UP]
+
+    assert None not in first + follow_up
+    assert 50 <= statistics.mean(first) <= 66
+    assert statistics.mean(follow_up) > statistics.mean(first) + 2
+    # Clusters and regions differ.
+    per_cluster = defaultdict(list)
+    per_region = defaultdict(list)
+    for pk, answers in by_response.items():
+        if package_of[pk] == demo.FIRST:
+            per_cluster[cluster_of[pk]].append(_who5(answers))
+            per_region[region_of[pk]].append(_who5(answers))
+    cluster_means = [statistics.mean(v) for v in per_cluster.values() if len(v) >= 10]
+    assert max(cluster_means) - min(cluster_means) > 10
+    region_means = [statistics.mean(v) for v in per_region.values()]
+    assert max(region_means) - min(region_means) > 2
+    # Job satisfaction follows well-being.
+    pairs = [(_who5(a), a["job_satisfaction"]) for a in by_response.values() if "job_satisfaction" in a]
+    assert statistics.correlation([w for w, _ in pairs], [j for _, j in pairs]) > 0.3
+    # Some solo doctors; delegation: relief the most common reason (seed 002).
+    practice_types = Counter(a["practice_type"] for a in by_response.values())
+    assert 0.1 <= practice_types["solo"] / sum(practice_types.values()) <= 0.4
+    reasons = Counter(r for a in by_response.values() for r in a.get("delegation_reasons", []))
+    assert reasons.most_common(1)[0][0] == "relief"
+    assert reasons["relief"] > reasons["economy"] > reasons["meaningful_work"]
+
+
+def test_solo_doctors_skip_partnership_questions(history, db):
+    by_response = _answers_by_response()
+    solo = [a for a in by_response.values() if a["practice_type"] == "solo" and "q1_leadership_effort" in a]
+    partnership = [a for a in by_response.values() if a["practice_type"] == "partnership" and "q2_strategic" in a]
+
+    assert solo
+    assert partnership
+    assert not any("q3_leadership_team" in a or "q4_short" in a for a in solo)
+    assert all("q3_leadership_team" in a and "q4_short" in a for a in partnership)
+
+
+def test_re_running_does_nothing(history, db, settings):
+    before = (Order.objects.count(), Round.objects.count(), Response.objects.count(), demo.stored_digest())
+
+    again = demo.seed_history(SEED)
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert not again.created
+    assert "No demo history added" in out.getvalue()
+    assert (Order.objects.count(), Round.objects.count(), Response.objects.count(), demo.stored_digest()) == before
