@@ -89,10 +89,17 @@ def _text(value: dict[str, str] | None) -> str:
     return value.get(get_language() or "da") or value["da"]
 
 
+# The redirect away from /s/<token>/ sends no referrer at all. Rendered pages send only
+# the origin: never a path (a problem page may be rendered at the token URL), yet
+# browsers still send a real Origin header on POST, which Django's CSRF check needs
+# (with no-referrer Chromium sends "Origin: null" and every form is refused).
+PAGE_REFERRER_POLICY = "strict-origin"
+
+
 def _problem(request: HttpRequest, problem: str) -> HttpResponse:
     status, title, message = PROBLEMS[problem]
     response = render(request, "surveys/respondent/problem.html", {"title": title, "message": message}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = PAGE_REFERRER_POLICY
     return response
 
 
@@ -148,7 +155,7 @@ def _current(request: HttpRequest) -> _Context | HttpResponse:
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = PAGE_REFERRER_POLICY
     return response
 
 
