@@ -259,6 +259,17 @@ class ReferenceValue(Strict):
     _text = field_validator("label", "population", mode="before")(_coerce_text)
 
 
+class ResultsSettings(Strict):
+    """How this package's results are disclosed (see docs/package-format.md)."""
+
+    # The smallest group whose results are shown; never below 3.
+    min_group_size: int = Field(default=5, ge=3, le=100)
+    # Cells that may be shown exactly below min_group_size: a band code ("high_risk")
+    # or "table:cell" ("who5_index:high_risk", "job_satisfaction:low").
+    exact_small_counts: list[str] = Field(default_factory=list)
+    show_free_text: bool = False
+
+
 class PackageFile(Strict):
     format: Literal[1]
     kind: Literal["package"]
@@ -279,6 +290,7 @@ class PackageFile(Strict):
     help_contacts: list[HelpContact] = Field(default_factory=list)
     reference_values: list[ReferenceValue] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    results: ResultsSettings = Field(default_factory=ResultsSettings)
 
     _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)
 
