@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "klyngepakke.web",
     "klyngepakke.outbox",
     "klyngepakke.surveys",
+    "klyngepakke.results",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("konto/", include("klyngepakke.accounts.urls")),
     path("sprog/", set_language, name="set_language"),
     path("", include("klyngepakke.surveys.urls")),
+    path("", include("klyngepakke.results.urls")),
     path("", include("klyngepakke.web.urls")),
 ]

@@ -86,6 +86,7 @@ OK = Outcome(200)
 FORBIDDEN = Outcome(403)
 NOT_FOUND = Outcome(404)
 NOT_ALLOWED = Outcome(405)
+CONFLICT = Outcome(409)
 GONE = Outcome(410)
 LOGIN = Outcome(302, "accounts:login", keeps_next=True)
 ADMIN_LOGIN = Outcome(302, "admin:login", keeps_next=True)
@@ -170,6 +171,8 @@ class World:
     # survey session of an invitation in it.
     order: Any = None
     round: Any = None
+    # world.cluster's closed round (of a second package): the results pages need one.
+    closed_round: Any = None
     # Links as e-mails carry them: the member's own (valid), one already answered, and
     # one into world.other_cluster's closed round.
     tokens: dict[str, str] = field(default_factory=dict)
@@ -317,6 +320,54 @@ MATRIX: dict[str, list[Sample]] = {
             lambda w: reverse("surveys:round_action", args=[w.other_cluster.code, w.round.pk]),
             MISMATCHED,
             method="post",
+        ),
+    ],
+    # --- results: the cluster's results pages (facilitators read them), staff's national
+    # overview and JSON. Open rounds have no results yet: 409.
+    "results:round": [
+        Sample(
+            "own closed round",
+            lambda w: reverse("results:round", args=[w.cluster.code, w.closed_round.pk]),
+            row(anonymous=LOGIN, coordinator=OK, facilitator=OK, other=NOT_FOUND, staff=OK),
+        ),
+        Sample(
+            "own open round",
+            lambda w: reverse("results:round", args=[w.cluster.code, w.round.pk]),
+            row(anonymous=LOGIN, coordinator=CONFLICT, facilitator=CONFLICT, other=NOT_FOUND, staff=CONFLICT),
+        ),
+        Sample(
+            "round under another cluster's code",
+            lambda w: reverse("results:round", args=[w.other_cluster.code, w.closed_round.pk]),
+            MISMATCHED,
+        ),
+        Sample(
+            "unknown round",
+            lambda w: reverse("results:round", args=[w.cluster.code, 999999]),
+            row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    "results:national": [
+        Sample(
+            "national overview",
+            lambda w: reverse("results:national"),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=OK),
+        )
+    ],
+    "results:round_json": [
+        Sample(
+            "closed round as JSON",
+            lambda w: reverse("results:round_json", args=[w.closed_round.pk]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=OK),
+        ),
+        Sample(
+            "open round as JSON",
+            lambda w: reverse("results:round_json", args=[w.round.pk]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=CONFLICT),
+        ),
+        Sample(
+            "unknown round as JSON",
+            lambda w: reverse("results:round_json", args=[999999]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=NOT_FOUND),
         ),
     ],
     # --- language switch (Django's set_language): for everyone, to the page given or home
@@ -711,6 +762,9 @@ def world(db, make_staff_user) -> World:
     Invitation.objects.filter(round=round_, member=answered_member).update(answered=True)
     other_round = services.open_round(services.order_package(other_cluster, package, None), closes_at, None)
     services.close_round(other_round, None)
+    second_package = factories.package(document={**SURVEY_DOCUMENT, "code": "adgang-2"})
+    closed_round = services.open_round(services.order_package(cluster, second_package, coordinator), closes_at, None)
+    services.close_round(closed_round, None)
     tokens = {
         "valid": factories.issue_link(round_.invitations.get(member=member)),
         "answered": factories.issue_link(round_.invitations.get(member=answered_member)),
@@ -740,6 +794,7 @@ def world(db, make_staff_user) -> World:
         clients,
         order=order,
         round=round_,
+        closed_round=closed_round,
         tokens=tokens,
     )
 

@@ -1,0 +1,99 @@
+"""The only code that reads stored responses. Everything else asks the results layer.
+
+Responses are read only for closed rounds: a round's results exist from the moment it
+closes and never change afterwards, because a closed round accepts no answers and is
+never reopened (a new survey is a new round).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from klyngepakke.surveys.models import Answer, Response, Round
+
+
+class ResultsNotAvailable(Exception):
+    """Results of an open round are never computed."""
+
+
+def closed_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(closed_at__isnull=False)
+
+
+def respondents(round_: Round) -> list[dict[str, Any]]:
+    """Each respondent's answers (code -> option, or list for multiple choice, or text)."""
+    if round_.closed_at is None:
+        raise ResultsNotAvailable("results exist only for closed rounds")
+    by_response: dict[Any, dict[str, Any]] = defaultdict(dict)
+    multiple = _multiple_choice_codes(round_)
+    rows = Answer.objects.filter(response__round=round_).values_list("response_id", "code", "option", "text")
+    for response_id, code, option, text in rows.iterator(chunk_size=5000):
+        answers = by_response[response_id]
+        if code in multiple:
+            answers.setdefault(code, []).append(option)
+        else:
+            answers[code] = option or text
+    # Responses with no answer at all still count as respondents.
+    for response_id in Response.objects.filter(round=round_).values_list("id", flat=True):
+        by_response.setdefault(response_id, {})
+    return list(by_response.values())
+
+
+def _multiple_choice_codes(round_: Round) -> set[str]:
+    sections = round_.package_version.document["questionnaire"]["sections"]
+    return {q["code"] for s in sections for q in s["questions"] if q["type"] == "multiple"}
+
+
+def response_counts(rounds: QuerySet[Round]) -> dict[int, int]:
+    return dict(rounds.annotate(n=Count("responses")).values_list("pk", "n"))
+
+
+def _eligible_rounds(round_ids: list[int], min_respondents: int) -> QuerySet[Round]:
+    # Only rounds with at least `min_respondents` responses take part, so a comparison
+    # group never changes by less than a whole, publishable round.
+    return (
+        Round.objects.filter(pk__in=round_ids, closed_at__isnull=False)
+        .annotate(n=Count("responses"))
+        .filter(n__gte=min_respondents)
+    )
+
+
+def eligible_round_ids(round_ids: list[int], min_respondents: int) -> list[int]:
+    return list(_eligible_rounds(round_ids, min_respondents).values_list("pk", flat=True))
+
+
+def respondent_count(round_ids: list[int], min_respondents: int) -> int:
+    return sum(n for n in _eligible_rounds(round_ids, min_respondents).values_list("n", flat=True))
+
+
+def option_counts(round_ids: list[int], min_respondents: int) -> dict[str, dict[str, int]]:
+    """Counts per answer code and option over many rounds, aggregated in SQL."""
+    eligible = _eligible_rounds(round_ids, min_respondents).values("pk")
+    rows = (
+        Answer.objects.filter(response__round__in=eligible)
+        .exclude(option="")
+        .values_list("code", "option")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for code, option, n in rows:
+        counts[code][option] = n
+    return dict(counts)
+
+
+def score_sums(
+    round_ids: list[int], min_respondents: int, items: list[str], min_answered: int
+) -> list[tuple[float, int]]:
+    """Per-respondent (sum, items answered) of a score's items, aggregated in SQL, for
+    respondents who answered at least `min_answered` of them."""
+    eligible = _eligible_rounds(round_ids, min_respondents).values("pk")
+    return list(
+        Answer.objects.filter(response__round__in=eligible, code__in=items, value__isnull=False)
+        .values("response")
+        .annotate(total=Sum("value"), answered=Count("id"))
+        .filter(answered__gte=min_answered)
+        .values_list("total", "answered")
+    )

@@ -1,0 +1,288 @@
+"""Results pages and the JSON API. Thin: access check, then the results layer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from klyngepakke.registry.access import cluster_for
+from klyngepakke.surveys.models import Round
+
+from . import overview, selectors
+from .charts import Bar, bars
+from .serialize import results_as_dict
+
+
+def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
+    cluster = cluster_for(request.user, code)
+    round_ = (
+        Round.objects.select_related("order__cluster__region", "order__package", "package_version")
+        .filter(pk=round_id, order__cluster=cluster)
+        .first()
+    )
+    if round_ is None:
+        raise Http404("Runden findes ikke.")
+    return round_
+
+
+@login_required
+def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    round_ = _round_for(request, code, round_id)
+    if round_.closed_at is None:
+        return render(request, "results/not_yet.html", {"round": round_, "cluster": round_.order.cluster}, status=409)
+    results = selectors.round_results(round_)
+    view = results_as_dict(results)
+    follow_up = selectors.follow_up_for(round_)
+    return render(
+        request,
+        "results/round.html",
+        {
+            "round": round_,
+            "cluster": round_.order.cluster,
+            "results": results,
+            "view": view,
+            "follow_up": follow_up,
+            "page": _page(results, view, follow_up),
+        },
+    )
+
+
+# --- presentation: the plain data of `results_as_dict`, arranged for the template -------
+# Nothing here computes a figure from answers; it only groups, rounds to whole percent and
+# places chart marks for what the disclosure core already published.
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
+
+
+def _num(value: float, decimals: int = 1) -> str:
+    # number_format truncates floats; round first, as the template's floatformat does.
+    return number_format(Decimal(str(round(value, decimals))), decimals)
+
+
+def _item(item: dict[str, Any]) -> dict[str, Any]:
+    if "options" not in item:
+        return item
+    options = [{**o, "percent": _percent(o["share"])} for o in item["options"]]
+    entry = {**item, "options": options}
+    if "bar" in item:
+        entry["bar"] = [
+            {**seg, "percent": _percent(seg["share"]), "mid": round(seg["x"] + seg["width"] / 2, 2)}
+            for seg in item["bar"]
+        ]
+        # The table doubles as the chart's legend: each on-scale option gets its colour.
+        fills = iter(seg["fill"] for seg in item["bar"])
+        for option in options:
+            if option.get("on_scale"):
+                option["fill"] = next(fills, None)
+        # Masked counts have no share, so the bar does not reach the end: say so.
+        entry["bar_incomplete"] = any(o["share"] is None for o in item["options"] if o.get("on_scale"))
+    else:
+        known = [(o["label"], 100 * o["share"]) for o in item["options"] if o["share"] is not None]
+        entry["chart"] = _chart([(b, f"{round(b.value)} %") for b in bars(known, maximum=100)]) if known else None
+    return entry
+
+
+BAR_ROW = 46
+
+
+def _chart(marks: list[tuple[Bar, str]]) -> dict[str, Any]:
+    """Marks for results/_bars.html: a label above each bar, the value as text after it."""
+    return {
+        "bars": [{"label": b.label, "width": b.width, "text": text} for b, text in marks],
+        "height": BAR_ROW * len(marks) + 4,
+    }
+
+
+def _headings(results: selectors.RoundResults) -> dict[str, str]:
+    """Question (or matrix item) text by answer code: a withheld entry's `text` is the reason."""
+    headings = {}
+    for section in results.questionnaire.sections:
+        for question in section.questions:
+            headings[question.code] = question.text["da"]
+            for item in question.items:
+                headings[item.code] = item.text["da"]
+    return headings
+
+
+def _sections(
+    results: selectors.RoundResults, group: dict[str, Any], *, skip: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    if "withheld" in group:
+        return []
+    headings = _headings(results)
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    for item in group["items"]:
+        if item["code"] in skip:
+            continue
+        entry = {**_item(item), "heading": headings.get(item["code"], item["code"])}
+        by_section.setdefault(item["section"], []).append(entry)
+    return [
+        {"code": s.code, "title": s.title["da"], "items": by_section[s.code]}
+        for s in results.questionnaire.sections
+        if s.code in by_section
+    ]
+
+
+def _score_comparison(results: selectors.RoundResults, view: dict[str, Any], score: dict[str, Any]) -> dict[str, Any]:
+    """This cluster's mean beside the comparison groups' and the package's reference values."""
+    sources = {s["code"]: s for s in results.round.package_version.document.get("sources", [])}
+    rows: list[dict[str, Any]] = []
+    estimate = score.get("estimate") or {}
+    if "mean" in estimate:
+        rows.append({"label": view["cluster_name"], "value": estimate["mean"], "note": "Denne runde"})
+    for comparison in view["comparisons"]:
+        value = comparison["score_means"].get(score["code"])
+        if value is not None:
+            note = f"{comparison['rounds']} runder, {comparison['respondents']} besvarelser"
+            rows.append({"label": comparison["label"], "value": value, "note": note})
+        else:
+            rows.append({"label": comparison["label"], "value": None, "note": comparison.get("text", "Vises ikke.")})
+    for reference in view["reference_values"]:
+        if reference["measure"] == score["code"]:
+            source = sources.get(reference["source"], {})
+            rows.append(
+                {
+                    "label": reference["label"],
+                    "value": reference["value"],
+                    "note": f"{source.get('citation', reference['source']).strip()} ({reference['year']})",
+                }
+            )
+    shown = [(r["label"], r["value"]) for r in rows if r["value"] is not None]
+    marks = bars(shown, maximum=score["max"] or 100)
+    return {"rows": rows, "chart": _chart([(b, _num(b.value)) for b in marks])}
+
+
+def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[str, Any], *, compare: bool):
+    if "withheld" in group:
+        return []
+    out = []
+    for score in group["scores"]:
+        entry = dict(score)
+        if isinstance(score.get("bands"), list):
+            entry["bands"] = [{**b, "percent": _percent(b["share"])} for b in score["bands"]]
+        if compare and "withheld" not in score:
+            entry["comparison"] = _score_comparison(results, view, score)
+        out.append(entry)
+    return out
+
+
+def _change_sentence(change: selectors.ScoreChange) -> str:
+    comparison = change.comparison
+    if comparison is None:
+        return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
+    size = _num(abs(comparison.difference))
+    if comparison.verdict == "within_noise":
+        sentence = "Forskellen er inden for den tilfældige variation."
+    elif comparison.verdict == "increase":
+        sentence = f"Gennemsnittet er steget med {size} point, mere end den tilfældige variation."
+    elif comparison.verdict == "decrease":
+        sentence = f"Gennemsnittet er faldet med {size} point, mere end den tilfældige variation."
+    else:
+        sentence = "Forskellen kan ikke vurderes: for få besvarelser."
+    if comparison.meaningful is not None:
+        limit = _num(comparison.meaningful_change or 0, 0)
+        reaches = "når" if comparison.meaningful else "når ikke"
+        sentence += (
+            f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
+        )
+    return sentence
+
+
+def _follow_up(follow_up: selectors.FollowUp | None) -> dict[str, Any] | None:
+    if follow_up is None:
+        return None
+    before_view, after_view = results_as_dict(follow_up.before), results_as_dict(follow_up.after)
+    score_items = {code for definition in follow_up.after.scores for code in definition.items}
+    before_items = {i["code"]: i for i in before_view["group"]["items"] if i["type"] == "choice" and "options" in i}
+    distributions = []
+    for item in after_view["group"]["items"]:
+        before = before_items.get(item["code"])
+        if before is None or item["type"] != "choice" or "options" not in item or item["code"] in score_items:
+            continue
+        earlier = {o["code"]: o for o in before["options"]}
+        distributions.append(
+            {
+                "code": item["code"],
+                "text": item["text"],
+                "rows": [
+                    {
+                        "label": o["label"],
+                        "before": earlier.get(o["code"]),
+                        "before_percent": _percent((earlier.get(o["code"]) or {}).get("share")),
+                        "after": o,
+                        "after_percent": _percent(o["share"]),
+                    }
+                    for o in item["options"]
+                ],
+            }
+        )
+    return {
+        "before_round": follow_up.before.round,
+        "before": {"respondents": before_view["group"]["respondents"], "invited": before_view["invited"]},
+        "after": {"respondents": after_view["group"]["respondents"], "invited": after_view["invited"]},
+        "changes": [
+            {
+                "label": change.definition.label["da"],
+                "before": change.before,
+                "after": change.after,
+                "comparison": change.comparison,
+                "sentence": _change_sentence(change),
+            }
+            for change in follow_up.changes
+        ],
+        "distributions": distributions,
+    }
+
+
+def _page(
+    results: selectors.RoundResults, view: dict[str, Any], follow_up: selectors.FollowUp | None
+) -> dict[str, Any]:
+    view = {**view, "cluster_name": results.round.order.cluster.name}
+    group = view["group"]
+    subgroups = [
+        {
+            "name": name,
+            "label": sub["label"],
+            "respondents": sub["respondents"],
+            # Within a practice-type subgroup the practice-type question says nothing new.
+            "sections": _sections(results, sub, skip=frozenset({"practice_type"})),
+            "scores": _scores(results, view, sub, compare=False),
+        }
+        for name, sub in view["subgroups"].items()
+        if "withheld" not in sub
+    ]
+    return {
+        "sections": _sections(results, group),
+        "scores": _scores(results, view, group, compare=True),
+        "subgroups": subgroups,
+        "subgroups_withheld": [sub for sub in view["subgroups"].values() if "withheld" in sub],
+        "follow_up": _follow_up(follow_up),
+    }
+
+
+@login_required
+def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied("Kun for operatørens medarbejdere.")
+    round_ = Round.objects.select_related("order__cluster__region", "package_version").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404("Runden findes ikke.")
+    if round_.closed_at is None:
+        return JsonResponse({"error": "Runden er ikke lukket; resultater findes kun for lukkede runder."}, status=409)
+    return JsonResponse(results_as_dict(selectors.round_results(round_)), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def national_overview_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied("Kun for operatørens medarbejdere.")
+    return render(request, "results/national.html", {"overview": overview.national_overview(timezone.localdate())})
