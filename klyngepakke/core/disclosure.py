@@ -587,10 +587,13 @@ def publish(
     shown = {name: parts[name] for name, reason in reasons.items() if reason is None}
     remainder = _remainder(summary, list(shown.values()))
     members = [*shown.values(), remainder]
-    published = {name: publish_group(s, policy, rng=rng) for name, s in shown.items()}
+    # A package's exact small counts are a choice about the whole group ("3 under 35" in
+    # a cluster); inside a subgroup such a count would point at far fewer people.
+    part_policy = replace(policy, exact_small_bands=frozenset())
+    published = {name: publish_group(s, part_policy, rng=rng) for name, s in shown.items()}
     # The remainder is never shown, but with every subgroup shown its tables follow by
     # subtraction, so they must need no hiding either (rule 7).
-    others = [publish_group(remainder, policy)] if remainder.respondents else []
+    others = [publish_group(remainder, part_policy)] if remainder.respondents else []
     comparands = [group, *others, *published.values()]
 
     def clean_everywhere(kind: str, code: str) -> bool:

@@ -14,6 +14,8 @@ from django.db.models import Count, QuerySet, Sum
 
 from klyngepakke.surveys.models import Answer, Response, Round
 
+from .models import RoundAggregate
+
 
 class ResultsNotAvailable(Exception):
     """Results of an open round are never computed."""
@@ -65,25 +67,6 @@ def eligible_round_ids(round_ids: list[int], min_respondents: int) -> list[int]:
     return list(_eligible_rounds(round_ids, min_respondents).values_list("pk", flat=True))
 
 
-def respondent_count(round_ids: list[int], min_respondents: int) -> int:
-    return sum(n for n in _eligible_rounds(round_ids, min_respondents).values_list("n", flat=True))
-
-
-def option_counts(round_ids: list[int], min_respondents: int) -> dict[str, dict[str, int]]:
-    """Counts per answer code and option over many rounds, aggregated in SQL."""
-    eligible = _eligible_rounds(round_ids, min_respondents).values("pk")
-    rows = (
-        Answer.objects.filter(response__round__in=eligible)
-        .exclude(option="")
-        .values_list("code", "option")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for code, option, n in rows:
-        counts[code][option] = n
-    return dict(counts)
-
-
 def score_sums(
     round_ids: list[int], min_respondents: int, items: list[str], min_answered: int
 ) -> list[tuple[float, int]]:
@@ -97,3 +80,42 @@ def score_sums(
         .filter(answered__gte=min_answered)
         .values_list("total", "answered")
     )
+
+
+def round_aggregates(round_ids: list[int], definitions: list[Any]) -> list[RoundAggregate]:
+    """Stored aggregates of closed rounds, computing (once) those still missing.
+
+    Each is computed in SQL from the round's own answers; a closed round never changes,
+    so the stored aggregate stays right.
+    """
+    found = {a.round_id: a for a in RoundAggregate.objects.filter(round_id__in=round_ids)}
+    missing = Round.objects.filter(pk__in=round_ids, closed_at__isnull=False).exclude(pk__in=found)
+    for round_ in missing:
+        found[round_.pk] = _aggregate(round_, definitions)
+    return [found[i] for i in round_ids if i in found]
+
+
+def _aggregate(round_: Round, definitions: list[Any]) -> RoundAggregate:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Answer.objects.filter(response__round=round_)
+        .exclude(option="")
+        .values_list("code", "option")
+        .annotate(n=Count("id"))
+    )
+    for code, option, n in rows:
+        counts[code][option] = n
+    sums: dict[str, list[float]] = {}
+    for definition in definitions:
+        pairs = score_sums([round_.pk], 1, list(definition.items), definition.min_answered)
+        scores = [(t if definition.method == "sum" else t / a) * definition.multiplier for t, a in pairs]
+        sums[definition.code] = [float(sum(scores)), len(scores)]
+    aggregate, _ = RoundAggregate.objects.get_or_create(
+        round=round_,
+        defaults={
+            "respondents": Response.objects.filter(round=round_).count(),
+            "option_counts": dict(counts),
+            "score_sums": sums,
+        },
+    )
+    return aggregate

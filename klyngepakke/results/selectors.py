@@ -135,10 +135,16 @@ def _comparison(
     definitions: tuple[ScoreDefinition, ...],
     policy: Policy,
 ) -> ComparisonGroup:
-    eligible = responses.eligible_round_ids(round_ids, policy.k)
-    if len(eligible) < MIN_COMPARISON_ROUNDS:
-        return ComparisonGroup(label, len(eligible), 0, {}, {}, withheld="too_few_rounds")
-    counts = responses.option_counts(eligible, policy.k)
+    # Rounds below k never take part, so the group changes only by whole publishable rounds.
+    aggregates = [a for a in responses.round_aggregates(round_ids, list(definitions)) if a.respondents >= policy.k]
+    if len(aggregates) < MIN_COMPARISON_ROUNDS:
+        return ComparisonGroup(label, len(aggregates), 0, {}, {}, withheld="too_few_rounds")
+    counts: dict[str, dict[str, int]] = {}
+    for aggregate in aggregates:
+        for code, options in aggregate.option_counts.items():
+            into = counts.setdefault(code, {})
+            for option, n in options.items():
+                into[option] = into.get(option, 0) + n
     item_means: dict[str, float] = {}
     for question in questionnaire.questions.values():
         if question.type not in {"single", "matrix"}:
@@ -151,13 +157,11 @@ def _comparison(
                 item_means[code] = sum(values[o] * n for o, n in on_scale.items()) / total
     score_means: dict[str, float] = {}
     for definition in definitions:
-        sums = responses.score_sums(eligible, policy.k, list(definition.items), definition.min_answered)
-        scores = [(t if definition.method == "sum" else t / a) * definition.multiplier for t, a in sums]
-        if len(scores) >= policy.k:
-            score_means[definition.code] = sum(scores) / len(scores)
-    return ComparisonGroup(
-        label, len(eligible), responses.respondent_count(eligible, policy.k), item_means, score_means
-    )
+        total_sum = sum(a.score_sums.get(definition.code, [0.0, 0])[0] for a in aggregates)
+        scored = sum(a.score_sums.get(definition.code, [0.0, 0])[1] for a in aggregates)
+        if scored >= policy.k:
+            score_means[definition.code] = total_sum / scored
+    return ComparisonGroup(label, len(aggregates), sum(a.respondents for a in aggregates), item_means, score_means)
 
 
 # --- follow-up: two rounds of the same cluster, matched by code ----------------------

@@ -724,3 +724,27 @@ def test_the_attack_finds_what_naive_masking_would_reveal():
     )
     with pytest.raises(AssertionError, match="can be worked out"):
         check_nothing_small_is_revealed(build_attack(groups, naive, Policy()))
+
+
+def test_exact_small_counts_apply_to_the_whole_group_only():
+    from klyngepakke.core.disclosure import MaskedCount, Policy, PublicGroup, Withheld, publish_group
+    from klyngepakke.core.statistics import BandCount, GroupSummary, ScoreSummary
+
+    def group(n: int, high_risk: int) -> GroupSummary:
+        bands = (BandCount("high_risk", high_risk, None), BandCount("normal", n - high_risk, None))
+        score = ScoreSummary(code="who5_index", respondents=n, scored=n, bands=bands, unbanded=0, estimate=None)
+        return GroupSummary(respondents=n, choices={}, multiples={}, scores={"who5_index": score}, texts={})
+
+    policy = Policy(k=5, exact_small_bands=frozenset({"who5_index:high_risk"}))
+    whole = publish_group(group(34, 3), policy)
+    assert isinstance(whole, PublicGroup)
+    assert whole.scores["who5_index"].bands[0].count == 3
+    from klyngepakke.core.disclosure import publish
+
+    parts = publish(group(34, 3), policy, subgroups={"solo": group(10, 2), "partnership": group(24, 1)})
+    solo = parts.subgroups["solo"]
+    if isinstance(solo, PublicGroup):
+        bands = getattr(solo.scores["who5_index"], "bands", ())
+        published = [] if isinstance(bands, Withheld) else [b.count for b in bands if b.code == "high_risk"]
+        # The solo doctors' two high-risk scores are never shown exactly.
+        assert all(isinstance(count, MaskedCount) for count in published)

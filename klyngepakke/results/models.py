@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.db import models
+
+from klyngepakke.surveys.models import Round
+
+
+class RoundAggregate(models.Model):
+    """A closed round's counts, kept so comparison groups need not rescan every answer.
+
+    A closed round never changes, so its aggregate is computed once (on first use) and
+    is valid for good. Only the results layer writes or reads it.
+    """
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="aggregate")
+    respondents = models.PositiveIntegerField()
+    # {answer code: {option code: count}}
+    option_counts = models.JSONField()
+    # {score code: [sum of scores, number of scores]}
+    score_sums = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Aggregat for runde {self.round_id}"
