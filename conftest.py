@@ -6,6 +6,7 @@ POSTed to the verify page), so they exercise the same middleware as a browser do
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -14,10 +15,17 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
 
 PASSWORD = "korrekt-hest-batteri-42"
+
+# CI explores the same examples on every run, so a red build always reproduces; locally
+# hypothesis keeps searching new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

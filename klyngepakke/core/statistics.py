@@ -494,9 +494,10 @@ def welch_df(a: Estimate, b: Estimate) -> float | None:
     if a.sd is None or b.sd is None:
         return None
     va, vb = a.sd**2 / a.n, b.sd**2 / b.n
-    if va == 0 and vb == 0:
+    denominator = va**2 / (a.n - 1) + vb**2 / (b.n - 1)
+    if denominator == 0:  # no spread at all, or so little that its square underflows
         return math.inf
-    return (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
+    return (va + vb) ** 2 / denominator
 
 
 def difference_interval(before: Estimate, after: Estimate, level: float = 0.95) -> tuple[Interval, float] | None:

@@ -11,6 +11,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Count, Max
+
 from klyngepakke.core.disclosure import Policy, Publication, Withheld, publish
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.core.scoring import ScoreDefinition, score_definitions
@@ -18,6 +21,7 @@ from klyngepakke.core.statistics import Comparison, Estimate, compare, summarize
 from klyngepakke.surveys.models import Order, Round
 
 from . import responses
+from .models import RoundAggregate
 from .responses import ResultsNotAvailable
 
 __all__ = [
@@ -116,52 +120,99 @@ def round_results(round_: Round) -> RoundResults:
 def _comparisons(
     round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
 ) -> tuple[ComparisonGroup, ...]:
-    same_package = responses.closed_rounds().filter(order__package=round_.order.package).exclude(pk=round_.pk)
     region = round_.order.cluster.region
-    groups = [
-        (
-            f"Resten af {region.name}",
-            list(same_package.filter(order__cluster__region=region).values_list("pk", flat=True)),
-        ),
-        ("Hele landet (andre klynger)", list(same_package.values_list("pk", flat=True))),
-    ]
-    return tuple(_comparison(label, ids, questionnaire, definitions, policy) for label, ids in groups)
+    package_id = round_.order.package_id
+    own = (
+        RoundAggregate.objects.filter(round=round_).first()
+        or responses.round_aggregates([round_.pk], list(definitions))[0]
+    )
+    return tuple(
+        _comparison(label, _pool(package_id, region_id, policy.k, definitions), own, questionnaire, definitions, policy)
+        for label, region_id in ((f"Resten af {region.name}", region.pk), ("Hele landet (andre klynger)", None))
+    )
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Summed aggregates of every closed round of a package (in a region) with >= k."""
+
+    round_ids: frozenset[int]
+    respondents: int
+    counts: dict[str, dict[str, int]]
+    score_sums: dict[str, tuple[float, int]]
+
+
+def _pool(package_id: int, region_id: int | None, k: int, definitions: tuple[ScoreDefinition, ...]) -> _Pool:
+    rounds = responses.closed_rounds().filter(order__package_id=package_id)
+    if region_id is not None:
+        rounds = rounds.filter(order__cluster__region_id=region_id)
+    missing = list(rounds.filter(aggregate__isnull=True).values_list("pk", flat=True))
+    if missing:
+        responses.round_aggregates(missing, list(definitions))
+    stored = RoundAggregate.objects.filter(round__in=rounds, respondents__gte=k)
+    signature = stored.aggregate(n=Count("id"), last=Max("id"))
+    key = f"results-pool:{package_id}:{region_id}:{k}:{signature['n']}:{signature['last']}"
+    pool = cache.get(key)
+    if pool is None:
+        counts: dict[str, dict[str, int]] = {}
+        sums: dict[str, tuple[float, int]] = {}
+        ids: set[int] = set()
+        respondents = 0
+        for aggregate in stored.iterator(chunk_size=500):
+            ids.add(aggregate.round_id)
+            respondents += aggregate.respondents
+            _add_counts(counts, aggregate.option_counts, 1)
+            for code, (total, n) in aggregate.score_sums.items():
+                before = sums.get(code, (0.0, 0))
+                sums[code] = (before[0] + total, before[1] + n)
+        pool = _Pool(frozenset(ids), respondents, counts, sums)
+        cache.set(key, pool, timeout=24 * 3600)
+    return pool
+
+
+def _add_counts(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int]], sign: int) -> None:
+    for code, options in counts.items():
+        target = into.setdefault(code, {})
+        for option, n in options.items():
+            target[option] = target.get(option, 0) + sign * n
 
 
 def _comparison(
     label: str,
-    round_ids: list[int],
+    pool: _Pool,
+    own: RoundAggregate,
     questionnaire: Questionnaire,
     definitions: tuple[ScoreDefinition, ...],
     policy: Policy,
 ) -> ComparisonGroup:
-    # Rounds below k never take part, so the group changes only by whole publishable rounds.
-    aggregates = [a for a in responses.round_aggregates(round_ids, list(definitions)) if a.respondents >= policy.k]
-    if len(aggregates) < MIN_COMPARISON_ROUNDS:
-        return ComparisonGroup(label, len(aggregates), 0, {}, {}, withheld="too_few_rounds")
-    counts: dict[str, dict[str, int]] = {}
-    for aggregate in aggregates:
-        for code, options in aggregate.option_counts.items():
-            into = counts.setdefault(code, {})
-            for option, n in options.items():
-                into[option] = into.get(option, 0) + n
+    """The pool without this cluster's own round. Rounds below k never take part, so the
+    group changes only by whole publishable rounds."""
+    counts = {code: dict(options) for code, options in pool.counts.items()}
+    sums = dict(pool.score_sums)
+    rounds, respondents = len(pool.round_ids), pool.respondents
+    if own.round_id in pool.round_ids:
+        _add_counts(counts, own.option_counts, -1)
+        for code, (total, n) in own.score_sums.items():
+            sums[code] = (sums[code][0] - total, sums[code][1] - n)
+        rounds, respondents = rounds - 1, respondents - own.respondents
+    if rounds < MIN_COMPARISON_ROUNDS:
+        return ComparisonGroup(label, rounds, 0, {}, {}, withheld="too_few_rounds")
     item_means: dict[str, float] = {}
     for question in questionnaire.questions.values():
         if question.type not in {"single", "matrix"}:
             continue
         values = {o.code: o.value for o in question.options if o.value is not None}
         for code in question.answer_codes:
-            on_scale = {option: n for option, n in counts.get(code, {}).items() if option in values}
+            on_scale = {option: n for option, n in counts.get(code, {}).items() if option in values and n}
             total = sum(on_scale.values())
             if total >= policy.k:
                 item_means[code] = sum(values[o] * n for o, n in on_scale.items()) / total
     score_means: dict[str, float] = {}
     for definition in definitions:
-        total_sum = sum(a.score_sums.get(definition.code, [0.0, 0])[0] for a in aggregates)
-        scored = sum(a.score_sums.get(definition.code, [0.0, 0])[1] for a in aggregates)
+        total_sum, scored = sums.get(definition.code, (0.0, 0))
         if scored >= policy.k:
             score_means[definition.code] = total_sum / scored
-    return ComparisonGroup(label, len(aggregates), sum(a.respondents for a in aggregates), item_means, score_means)
+    return ComparisonGroup(label, rounds, respondents, item_means, score_means)
 
 
 # --- follow-up: two rounds of the same cluster, matched by code ----------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 
 from .models import Invitation, InvitationToken, Order, PartialAnswers, ResponseCountSnapshot, Round
@@ -45,14 +46,37 @@ def invitation_for_token(token: str) -> TokenCheck:
 
 
 def invitation_by_id(invitation_id: int | None) -> TokenCheck:
+    """The invitation behind a respondent's session, on every page of the questionnaire.
+
+    One query, without the package document (tens of KB of JSON): a version used by a
+    round never changes, so its document comes from a per-process cache.
+    """
     if invitation_id is None:
         return TokenCheck(None, "invalid")
     invitation = (
-        Invitation.objects.select_related("round__package_version", "round__order__cluster__region")
+        Invitation.objects.select_related("round__package_version", "round__order__cluster__region", "partial")
+        .defer("round__package_version__document")
         .filter(pk=invitation_id)
         .first()
     )
+    if invitation is not None:
+        version = invitation.round.package_version
+        version.document = _document(version.pk, version.content_hash)
     return check_invitation(invitation)
+
+
+_DOCUMENTS: dict[tuple[int, str], dict[str, Any]] = {}
+
+
+def _document(version_id: int, content_hash: str) -> dict[str, Any]:
+    key = (version_id, content_hash)
+    document = _DOCUMENTS.get(key)
+    if document is None:
+        document = PackageVersion.objects.values_list("document", flat=True).get(pk=version_id)
+        if len(_DOCUMENTS) > 64:
+            _DOCUMENTS.clear()
+        _DOCUMENTS[key] = document
+    return document
 
 
 def questionnaire_for(round_: Round) -> Questionnaire:
@@ -76,8 +100,11 @@ def _cached_questionnaire(version_id: int, content_hash: str, document: dict[str
 
 
 def partial_answers(invitation: Invitation) -> dict[str, Any]:
-    partial = PartialAnswers.objects.filter(invitation=invitation).first()
-    return dict(partial.answers) if partial else {}
+    try:
+        # Loaded with the invitation by invitation_by_id (no second query).
+        return dict(invitation.partial.answers)
+    except PartialAnswers.DoesNotExist:
+        return {}
 
 
 def orders_for_cluster(cluster_id: int) -> QuerySet[Order]:

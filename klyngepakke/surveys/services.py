@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
@@ -261,4 +261,11 @@ def shown_response_count(round_: Round) -> int:
 
 
 def save_partial(invitation: Invitation, answers: dict[str, object]) -> None:
-    PartialAnswers.objects.update_or_create(invitation=invitation, defaults={"answers": answers})
+    # One UPDATE in the common case; the row is created on the first page only.
+    if PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers):
+        return
+    try:
+        with transaction.atomic():
+            PartialAnswers.objects.create(invitation_id=invitation.pk, answers=answers)
+    except IntegrityError:  # a second tab created it meanwhile
+        PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers)

@@ -6,6 +6,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from klyngepakke.outbox.services import process_outbox
+from klyngepakke.results.services import store_missing_aggregates
 from klyngepakke.surveys.reminders import queue_due_reminders
 from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             moved = mark_follow_ups_due(timezone.localdate())
             batches = queue_due_reminders()
             report = process_outbox()
+            store_missing_aggregates()
             if closed or moved or batches or report.sent or report.retrying or report.failed:
                 self.stdout.write(
                     f"worker: closed {closed} round(s), {moved} follow-up(s) due, {batches} reminder batch(es), "

@@ -1,0 +1,1 @@
+"""Load benchmarks (not tests). See bench/README.md."""

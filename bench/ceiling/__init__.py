@@ -1,0 +1,1 @@
+"""The framework's ceiling: bare Django views doing the respondent flow's requests."""
