@@ -7,6 +7,7 @@ is missing.
 
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import ExitStack
 
@@ -28,7 +29,9 @@ def open_browser():
     """Call after the test's database work: Playwright's sync API runs an event loop, and
     inside one Django refuses ORM calls."""
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium); REQUIRE_BROWSER=1 makes this a failure")
     from playwright.sync_api import sync_playwright
 
     with ExitStack() as stack:
