@@ -1,10 +1,14 @@
+"""Prototype of a recommended app change, measured by the benchmark; not the app.
+
+.venv/bin/python bench/survey_load.py --app-settings bench.experiments.tuned_cache_settings
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 
 class TunedConfig(AppConfig):
@@ -12,57 +16,8 @@ class TunedConfig(AppConfig):
     label = "bench_experiments"
 
     def ready(self) -> None:
-        from klyngepakke.surveys import selectors, services
-        from klyngepakke.surveys.models import Invitation, PartialAnswers
-
-        documents: dict[tuple[int, str], dict[str, Any]] = {}
-
-        def invitation_by_id(invitation_id: int | None) -> selectors.TokenCheck:
-            # One narrow query: the invitation, its round, the version's id and hash, and
-            # the partial answers (LEFT JOIN); not the 30 KB package document, which a
-            # round's version never changes, so it comes from a per-process cache.
-            if invitation_id is None:
-                return selectors.TokenCheck(None, "invalid")
-            invitation = (
-                Invitation.objects.select_related("round__package_version", "partial")
-                .only(
-                    "answered",
-                    "round__order_id",
-                    "round__closes_at",
-                    "round__closed_at",
-                    "round__package_version__content_hash",
-                    "partial__answers",
-                )
-                .filter(pk=invitation_id)
-                .first()
-            )
-            if invitation is not None:
-                version = invitation.round.package_version
-                key = (version.pk, version.content_hash)
-                if key not in documents:
-                    documents[key] = type(version).objects.values_list("document", flat=True).get(pk=version.pk)
-                version.document = documents[key]
-            return selectors.check_invitation(invitation)
-
-        def partial_answers(invitation: Invitation) -> dict[str, Any]:
-            try:
-                return dict(invitation.partial.answers)
-            except PartialAnswers.DoesNotExist:
-                return {}
-
-        def save_partial(invitation: Invitation, answers: dict[str, object]) -> None:
-            # One UPDATE in the common case instead of SELECT ... FOR UPDATE + UPDATE.
-            if PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers):
-                return
-            try:
-                with transaction.atomic():
-                    PartialAnswers.objects.create(invitation_id=invitation.pk, answers=answers)
-            except IntegrityError:
-                PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers)
-
-        selectors.invitation_by_id = invitation_by_id
-        selectors.partial_answers = partial_answers
-        services.save_partial = save_partial
+        # The data-access prototype measured here first is now part of the app
+        # (surveys/selectors.py invitation_by_id, surveys/services.py save_partial).
         if getattr(settings, "BENCH_PAGE_CACHE", False):
             _cache_fresh_section_pages()
 
@@ -111,7 +66,7 @@ def _cache_fresh_section_pages() -> None:
                 pages[key] = response.content.replace(found.group(1), placeholder)
             return response
         response = HttpResponse(cached.replace(placeholder, get_token(request).encode()), status=status)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = respondent_views.PAGE_REFERRER_POLICY
         return response
 
     respondent_views._page = page

@@ -87,12 +87,16 @@ def item_values(questionnaire: Questionnaire, answers: Answers) -> dict[str, flo
     return values
 
 
+def score_from_sum(definition: ScoreDefinition, total: float, answered: int) -> float:
+    """The score from the sum of a respondent's item values and how many were answered."""
+    return (total if definition.method == "sum" else total / answered) * definition.multiplier
+
+
 def compute_score(definition: ScoreDefinition, values: Mapping[str, float]) -> float | None:
     answered = [values[code] for code in definition.items if code in values]
     if len(answered) < definition.min_answered:
         return None
-    total = sum(answered) if definition.method == "sum" else sum(answered) / len(answered)
-    return total * definition.multiplier
+    return score_from_sum(definition, sum(answered), len(answered))
 
 
 def respondent_scores(document: Mapping[str, Any], answers: Answers) -> list[ScoreResult]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from klyngepakke.core.scoring import ScoreDefinition, score_from_sum
 from klyngepakke.surveys.models import Answer, Response, Round
 
 from .models import RoundAggregate
@@ -49,32 +50,11 @@ def _multiple_choice_codes(round_: Round) -> set[str]:
     return {q["code"] for s in sections for q in s["questions"] if q["type"] == "multiple"}
 
 
-def response_counts(rounds: QuerySet[Round]) -> dict[int, int]:
-    return dict(rounds.annotate(n=Count("responses")).values_list("pk", "n"))
-
-
-def _eligible_rounds(round_ids: list[int], min_respondents: int) -> QuerySet[Round]:
-    # Only rounds with at least `min_respondents` responses take part, so a comparison
-    # group never changes by less than a whole, publishable round.
-    return (
-        Round.objects.filter(pk__in=round_ids, closed_at__isnull=False)
-        .annotate(n=Count("responses"))
-        .filter(n__gte=min_respondents)
-    )
-
-
-def eligible_round_ids(round_ids: list[int], min_respondents: int) -> list[int]:
-    return list(_eligible_rounds(round_ids, min_respondents).values_list("pk", flat=True))
-
-
-def score_sums(
-    round_ids: list[int], min_respondents: int, items: list[str], min_answered: int
-) -> list[tuple[float, int]]:
-    """Per-respondent (sum, items answered) of a score's items, aggregated in SQL, for
-    respondents who answered at least `min_answered` of them."""
-    eligible = _eligible_rounds(round_ids, min_respondents).values("pk")
+def _score_sums(round_: Round, items: list[str], min_answered: int) -> list[tuple[float, int]]:
+    """Per-respondent (sum, items answered) of a score's items in one round, aggregated in
+    SQL, for respondents who answered at least `min_answered` of them."""
     return list(
-        Answer.objects.filter(response__round__in=eligible, code__in=items, value__isnull=False)
+        Answer.objects.filter(response__round=round_, code__in=items, value__isnull=False)
         .values("response")
         .annotate(total=Sum("value"), answered=Count("id"))
         .filter(answered__gte=min_answered)
@@ -82,7 +62,7 @@ def score_sums(
     )
 
 
-def round_aggregates(round_ids: list[int], definitions: list[Any]) -> list[RoundAggregate]:
+def round_aggregates(round_ids: list[int], definitions: list[ScoreDefinition]) -> list[RoundAggregate]:
     """Stored aggregates of closed rounds, computing (once) those still missing.
 
     Each is computed in SQL from the round's own answers; a closed round never changes,
@@ -95,7 +75,7 @@ def round_aggregates(round_ids: list[int], definitions: list[Any]) -> list[Round
     return [found[i] for i in round_ids if i in found]
 
 
-def _aggregate(round_: Round, definitions: list[Any]) -> RoundAggregate:
+def _aggregate(round_: Round, definitions: list[ScoreDefinition]) -> RoundAggregate:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     rows = (
         Answer.objects.filter(response__round=round_)
@@ -107,8 +87,8 @@ def _aggregate(round_: Round, definitions: list[Any]) -> RoundAggregate:
         counts[code][option] = n
     sums: dict[str, list[float]] = {}
     for definition in definitions:
-        pairs = score_sums([round_.pk], 1, list(definition.items), definition.min_answered)
-        scores = [(t if definition.method == "sum" else t / a) * definition.multiplier for t, a in pairs]
+        pairs = _score_sums(round_, list(definition.items), definition.min_answered)
+        scores = [score_from_sum(definition, total, answered) for total, answered in pairs]
         sums[definition.code] = [float(sum(scores)), len(scores)]
     aggregate, _ = RoundAggregate.objects.get_or_create(
         round=round_,

@@ -18,7 +18,7 @@ from klyngepakke.core.disclosure import Policy, Publication, Withheld, publish
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.core.scoring import ScoreDefinition, score_definitions
 from klyngepakke.core.statistics import Comparison, Estimate, compare, summarize_group
-from klyngepakke.surveys.models import Order, Round
+from klyngepakke.surveys.models import Round
 
 from . import responses
 from .models import RoundAggregate
@@ -279,7 +279,3 @@ def _score_estimate(results: RoundResults, code: str) -> Estimate | None:
         return None
     value = getattr(table, "estimate", None)
     return value if isinstance(value, Estimate) else None
-
-
-def orders_with_results(cluster_id: int) -> list[Order]:
-    return list(Order.objects.filter(cluster_id=cluster_id, rounds__closed_at__isnull=False).distinct())

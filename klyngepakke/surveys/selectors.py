@@ -11,7 +11,7 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 
-from .models import Invitation, InvitationToken, Order, PartialAnswers, ResponseCountSnapshot, Round
+from .models import Invitation, InvitationToken, Order, PartialAnswers, Round
 from .tokens import hash_token, looks_like_token
 
 
@@ -113,7 +113,3 @@ def orders_for_cluster(cluster_id: int) -> QuerySet[Order]:
 
 def invited_count(round_: Round) -> int:
     return Invitation.objects.filter(round=round_).count()
-
-
-def latest_snapshot(round_: Round) -> ResponseCountSnapshot | None:
-    return round_.count_snapshots.order_by("-day").first()
