@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from klyngepakke.surveys.models import Round
 from . import overview, selectors
 from .charts import Bar, bars
 from .serialize import results_as_dict
+from .serialize_follow_up import follow_up_as_dict
 
 
 def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
@@ -175,72 +177,12 @@ def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[s
     return out
 
 
-def _change_sentence(change: selectors.ScoreChange) -> str:
-    comparison = change.comparison
-    if comparison is None:
-        return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
-    size = _num(abs(comparison.difference))
-    if comparison.verdict == "within_noise":
-        sentence = "Forskellen er inden for den tilfældige variation."
-    elif comparison.verdict == "increase":
-        sentence = f"Gennemsnittet er steget med {size} point, mere end den tilfældige variation."
-    elif comparison.verdict == "decrease":
-        sentence = f"Gennemsnittet er faldet med {size} point, mere end den tilfældige variation."
-    else:
-        sentence = "Forskellen kan ikke vurderes: for få besvarelser."
-    if comparison.meaningful is not None:
-        limit = _num(comparison.meaningful_change or 0, 0)
-        reaches = "når" if comparison.meaningful else "når ikke"
-        sentence += (
-            f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
-        )
-    return sentence
-
-
 def _follow_up(follow_up: selectors.FollowUp | None) -> dict[str, Any] | None:
-    if follow_up is None:
+    data = follow_up_as_dict(follow_up)
+    if data is None:
         return None
-    before_view, after_view = results_as_dict(follow_up.before), results_as_dict(follow_up.after)
-    score_items = {code for definition in follow_up.after.scores for code in definition.items}
-    before_items = {i["code"]: i for i in before_view["group"]["items"] if i["type"] == "choice" and "options" in i}
-    distributions = []
-    for item in after_view["group"]["items"]:
-        before = before_items.get(item["code"])
-        if before is None or item["type"] != "choice" or "options" not in item or item["code"] in score_items:
-            continue
-        earlier = {o["code"]: o for o in before["options"]}
-        distributions.append(
-            {
-                "code": item["code"],
-                "text": item["text"],
-                "rows": [
-                    {
-                        "label": o["label"],
-                        "before": earlier.get(o["code"]),
-                        "before_percent": _percent((earlier.get(o["code"]) or {}).get("share")),
-                        "after": o,
-                        "after_percent": _percent(o["share"]),
-                    }
-                    for o in item["options"]
-                ],
-            }
-        )
-    return {
-        "before_round": follow_up.before.round,
-        "before": {"respondents": before_view["group"]["respondents"], "invited": before_view["invited"]},
-        "after": {"respondents": after_view["group"]["respondents"], "invited": after_view["invited"]},
-        "changes": [
-            {
-                "label": change.definition.label["da"],
-                "before": change.before,
-                "after": change.after,
-                "comparison": change.comparison,
-                "sentence": _change_sentence(change),
-            }
-            for change in follow_up.changes
-        ],
-        "distributions": distributions,
-    }
+    closed_on = data["before_round"]["closed_on"]
+    return {**data, "before_closed_on": date.fromisoformat(closed_on) if closed_on else None}
 
 
 def _page(

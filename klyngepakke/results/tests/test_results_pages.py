@@ -201,3 +201,4 @@ def test_the_follow_up_round_shows_the_change(closed10, cluster10):
     # Same two answer patterns in both rounds (6 = 3 + 3): the difference is noise.
     assert "Forskellen er inden for den tilfældige variation." in html
     assert "ikke pakkens grænse for en betydningsfuld ændring (10 point)" in html
+    assert "WHO-5 trivselsindeks: antal pr. interval før og efter" in html

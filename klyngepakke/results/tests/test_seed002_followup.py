@@ -21,6 +21,7 @@ from klyngepakke.core.statistics import summarize_group
 from klyngepakke.results import responses
 from klyngepakke.results.selectors import follow_up_for, round_results
 from klyngepakke.results.serialize import results_as_dict
+from klyngepakke.results.serialize_follow_up import follow_up_as_dict
 from klyngepakke.surveys import services
 from klyngepakke.surveys.answers import answer_rows
 from klyngepakke.surveys.selectors import questionnaire_for
@@ -208,6 +209,27 @@ def test_seed002_follow_up_report(seed002):
     assert all(c.get("withheld") == "too_few_rounds" for c in after["comparisons"])
 
     check_change_since_last_round(first, follow)
+    check_bands_side_by_side(first, follow, before, after)
+
+
+def check_bands_side_by_side(first, follow, before, after):
+    """The follow-up shows each round's counts per band next to each other, exactly as
+    each round published them (seed 002: "8 under 50, heraf 3 under 35")."""
+    data = follow_up_as_dict(follow_up_for(follow))
+    who5 = by_code(data["changes"], "who5_index")
+    rows = {r["code"]: r for r in who5["bands"]}
+    assert [r["code"] for r in who5["bands"]] == ["high_risk", "risk", "normal"]
+    published_before = {b["code"]: b["count"] for b in by_code(before["group"]["scores"], "who5_index")["bands"]}
+    assert {code: r["before"] for code, r in rows.items()} == published_before
+    assert {code: r["after"] for code, r in rows.items()} == {"high_risk": 3, "risk": 5, "normal": 26}
+    # Independently: the first round's indices (raw x 4) per band, where shown exactly.
+    first_index = np.array(FIRST_RAW) * 4
+    assert rows["normal"]["before"] == int((first_index > 50).sum()) == 33
+    assert rows["normal"]["after_percent"] == round(100 * 26 / 34)
+    assert data["before"] == {"respondents": 38, "invited": INVITED}
+    assert data["after"] == {"respondents": 34, "invited": INVITED}
+    assert who5["comparison"]["verdict"] == "within_noise"
+    assert "inden for den tilfældige variation" in who5["sentence"]
 
 
 def check_change_since_last_round(first, follow):

@@ -1,0 +1,149 @@
+"""A follow-up (two rounds of one cluster) as plain data, for the page, the deck and the
+spreadsheet alike. Every figure comes from the two rounds' publications; nothing here
+reads answers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from klyngepakke.core.statistics import Comparison
+
+from .selectors import FollowUp, ScoreChange
+from .serialize import _estimate, results_as_dict
+
+
+def _num(value: float, decimals: int = 1) -> str:
+    # number_format truncates floats; round first, as the template's floatformat does.
+    return number_format(Decimal(str(round(value, decimals))), decimals, use_l10n=True)
+
+
+def change_sentence(change: ScoreChange) -> str:
+    """The change in words, saying plainly when it is within noise."""
+    comparison = change.comparison
+    if comparison is None:
+        return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
+    size = _num(abs(comparison.difference))
+    if comparison.verdict == "within_noise":
+        sentence = "Forskellen er inden for den tilfældige variation."
+    elif comparison.verdict == "increase":
+        sentence = f"Gennemsnittet er steget med {size} point, mere end den tilfældige variation."
+    elif comparison.verdict == "decrease":
+        sentence = f"Gennemsnittet er faldet med {size} point, mere end den tilfældige variation."
+    else:
+        sentence = "Forskellen kan ikke vurderes: for få besvarelser."
+    if comparison.meaningful is not None:
+        limit = _num(comparison.meaningful_change or 0, 0)
+        reaches = "når" if comparison.meaningful else "når ikke"
+        sentence += (
+            f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
+        )
+    return sentence
+
+
+def _comparison(value: Comparison | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "difference": round(value.difference, 2),
+        "ci_low": round(value.ci.low, 2) if value.ci else None,
+        "ci_high": round(value.ci.high, 2) if value.ci else None,
+        "verdict": value.verdict,
+        "meaningful_change": value.meaningful_change,
+        "meaningful": value.meaningful,
+    }
+
+
+def _share_percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
+
+
+def _bands_side_by_side(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """Counts per band of both rounds, row by row (band codes of the later round first)."""
+    before_bands = (before or {}).get("bands")
+    after_bands = (after or {}).get("bands")
+    if not isinstance(after_bands, list) and not isinstance(before_bands, list):
+        return None
+    earlier = {b["code"]: b for b in before_bands} if isinstance(before_bands, list) else {}
+    later = {b["code"]: b for b in after_bands} if isinstance(after_bands, list) else {}
+    codes = list(later) + [code for code in earlier if code not in later]
+    rows = []
+    for code in codes:
+        b, a = earlier.get(code), later.get(code)
+        rows.append(
+            {
+                "code": code,
+                "label": (a or b or {}).get("label", code),
+                "before": b["count"] if b else None,
+                "before_percent": _share_percent(b["share"]) if b else None,
+                "after": a["count"] if a else None,
+                "after_percent": _share_percent(a["share"]) if a else None,
+            }
+        )
+    return rows
+
+
+def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
+    if follow_up is None:
+        return None
+    before_view, after_view = results_as_dict(follow_up.before), results_as_dict(follow_up.after)
+    before_scores = {s["code"]: s for s in before_view["group"]["scores"]}
+    after_scores = {s["code"]: s for s in after_view["group"]["scores"]}
+    score_items = {code for definition in follow_up.after.scores for code in definition.items}
+    before_items = {i["code"]: i for i in before_view["group"]["items"] if i["type"] == "choice" and "options" in i}
+    distributions = []
+    for item in after_view["group"]["items"]:
+        before = before_items.get(item["code"])
+        if before is None or item["type"] != "choice" or "options" not in item or item["code"] in score_items:
+            continue
+        earlier = {o["code"]: o for o in before["options"]}
+        distributions.append(
+            {
+                "code": item["code"],
+                "section": item["section"],
+                "text": item["text"],
+                "rows": [
+                    {
+                        "code": o["code"],
+                        "label": o["label"],
+                        "before": (earlier.get(o["code"]) or {}).get("count"),
+                        "before_percent": _share_percent((earlier.get(o["code"]) or {}).get("share")),
+                        "after": o["count"],
+                        "after_percent": _share_percent(o["share"]),
+                    }
+                    for o in item["options"]
+                ],
+            }
+        )
+    before_round = follow_up.before.round
+    return {
+        "before_round": {
+            "id": before_round.pk,
+            "package": before_round.package_version.package.code,
+            "package_title": before_round.package_version.document["title"]["da"],
+            "closed_on": timezone.localdate(before_round.closed_at).isoformat() if before_round.closed_at else None,
+        },
+        "before": {"respondents": before_view["group"]["respondents"], "invited": before_view["invited"]},
+        "after": {"respondents": after_view["group"]["respondents"], "invited": after_view["invited"]},
+        "changes": [
+            {
+                "code": change.definition.code,
+                "label": change.definition.label["da"],
+                "min": change.definition.min,
+                "max": change.definition.max,
+                "before": _estimate(change.before),
+                "after": _estimate(change.after),
+                "comparison": _comparison(change.comparison),
+                "sentence": change_sentence(change),
+                "bands": _bands_side_by_side(
+                    before_scores.get(change.definition.code), after_scores.get(change.definition.code)
+                ),
+            }
+            for change in follow_up.changes
+        ],
+        "distributions": distributions,
+    }
