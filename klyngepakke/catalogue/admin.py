@@ -17,8 +17,9 @@ class PackageVersionInline(admin.TabularInline):
 
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "current_version"]
+    list_display = ["title", "code", "current_version", "comparison_months"]
     readonly_fields = ["code", "title", "current_version"]
+    fields = ["code", "title", "current_version", "comparison_months"]
     inlines = [PackageVersionInline]
 
     def has_add_permission(self, request):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -15,6 +16,17 @@ class Package(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    # The operator's override of the package file's results.comparison_months.
+    comparison_months = models.PositiveSmallIntegerField(
+        "sammenligningsperiode (måneder)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=(
+            "Region og land sammenlignes med runder, der er lukket i så mange måneder op til rundens egen "
+            "lukning. Tom: pakkefilens indstilling."
+        ),
     )
 
     class Meta:

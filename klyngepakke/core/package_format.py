@@ -212,11 +212,19 @@ class Program(Strict):
     default_minutes: int = Field(ge=1, le=24 * 60)
 
 
+class RunbookDue(Strict):
+    """A task's date, counted in days from a date the order or round knows."""
+
+    from_: Literal["ordered", "survey_opens", "survey_closes", "meeting", "follow_up"] = Field(alias="from")
+    days: int = Field(ge=-730, le=730)
+
+
 class RunbookTask(Strict):
     phase: Literal["before", "during", "after"]
     role: Literal["coordinator", "member", "facilitator", "consultant"]
     when: Text | None = None
     task: Text
+    due: RunbookDue | None = None
 
     _text = field_validator("when", "task", mode="before")(_coerce_text)
 
@@ -259,6 +267,20 @@ class ReferenceValue(Strict):
     _text = field_validator("label", "population", mode="before")(_coerce_text)
 
 
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class Style(Strict):
+    """The package's colours in its meeting materials (deck, handouts, spreadsheet)."""
+
+    primary: HexColour = "#1F4E79"
+    accent: HexColour = "#C55A11"
+    # Colours of the comparison series in charts: cluster, region, country, reference.
+    series: list[HexColour] = Field(
+        default_factory=lambda: ["#1F4E79", "#7FA7CE", "#A5A5A5", "#C55A11"], min_length=4, max_length=8
+    )
+
+
 class ResultsSettings(Strict):
     """How this package's results are disclosed (see docs/package-format.md)."""
 
@@ -268,6 +290,9 @@ class ResultsSettings(Strict):
     # or "table:cell" ("who5_index:high_risk", "job_satisfaction:low").
     exact_small_counts: list[str] = Field(default_factory=list)
     show_free_text: bool = False
+    # Region and country comparisons take the rounds of any package with the same item and
+    # score codes that closed in this many months up to the round's own close.
+    comparison_months: int = Field(default=24, ge=1, le=120)
 
 
 class PackageFile(Strict):
@@ -291,6 +316,7 @@ class PackageFile(Strict):
     reference_values: list[ReferenceValue] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     results: ResultsSettings = Field(default_factory=ResultsSettings)
+    style: Style = Field(default_factory=Style)
 
     _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)
 

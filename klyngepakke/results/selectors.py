@@ -7,8 +7,11 @@ returning it.
 
 from __future__ import annotations
 
+import calendar
+import hashlib
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -38,6 +41,7 @@ GROUP_TOO_SMALL = "group_too_small"
 # Comparison groups (region, country) are means only and need this many other rounds,
 # each itself at least k strong, so no single round can be read off by subtraction.
 MIN_COMPARISON_ROUNDS = 3
+DEFAULT_COMPARISON_MONTHS = 24
 
 SUBGROUP_LABELS = {"solo": "Sololæger", "partnership": "Kompagniskaber"}
 
@@ -117,55 +121,107 @@ def round_results(round_: Round) -> RoundResults:
     )
 
 
+def comparison_months(round_: Round) -> int:
+    """The comparison period: the operator's setting for the package, else the package's."""
+    override = round_.order.package.comparison_months
+    if override:
+        return int(override)
+    return int(round_.package_version.document.get("results", {}).get("comparison_months", DEFAULT_COMPARISON_MONTHS))
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
 def _comparisons(
     round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
 ) -> tuple[ComparisonGroup, ...]:
+    """The rest of the region and the rest of the country: every closed round of any
+    package that asked the same item codes (or has the same scores) and closed within the
+    comparison period up to this round's own close. Anchoring the period at the round's
+    close makes the comparison as frozen as the round itself."""
     region = round_.order.cluster.region
-    package_id = round_.order.package_id
     own = (
         RoundAggregate.objects.filter(round=round_).first()
         or responses.round_aggregates([round_.pk], list(definitions))[0]
     )
-    return tuple(
-        _comparison(label, _pool(package_id, region_id, policy.k, definitions), own, questionnaire, definitions, policy)
-        for label, region_id in ((f"Resten af {region.name}", region.pk), ("Hele landet (andre klynger)", None))
+    codes = frozenset(
+        code
+        for question in questionnaire.questions.values()
+        if question.type in {"single", "matrix"}
+        for code in question.answer_codes
     )
+    scores = frozenset(d.code for d in definitions)
+    assert round_.closed_at is not None
+    window = (_months_before(round_.closed_at, comparison_months(round_)), round_.closed_at)
+    labelled = ((f"Resten af {region.name}", region.pk), ("Hele landet (andre klynger)", None))
+    # Pools first: they store any missing aggregate, this cluster's earlier rounds included.
+    pools = [(label, _pool(window, region_id, policy.k, codes, scores)) for label, region_id in labelled]
+    # "The rest" leaves out every round of this cluster, not only this one: an earlier
+    # round of the same doctors is no comparison.
+    earlier = RoundAggregate.objects.filter(
+        round__order__cluster_id=round_.order.cluster_id,
+        round__closed_at__gte=window[0],
+        round__closed_at__lte=window[1],
+    ).exclude(round=round_)
+    mine = [own, *earlier]
+    return tuple(_comparison(label, pool, mine, codes, questionnaire, definitions, policy) for label, pool in pools)
 
 
 @dataclass(frozen=True)
 class _Pool:
-    """Summed aggregates of every closed round of a package (in a region) with >= k."""
+    """Summed aggregates of the closed rounds (in a region) with >= k respondents that
+    share at least one item or score code, and how many rounds had each code."""
 
     round_ids: frozenset[int]
     respondents: int
     counts: dict[str, dict[str, int]]
     score_sums: dict[str, tuple[float, int]]
+    code_rounds: dict[str, int]
 
 
-def _pool(package_id: int, region_id: int | None, k: int, definitions: tuple[ScoreDefinition, ...]) -> _Pool:
-    rounds = responses.closed_rounds().filter(order__package_id=package_id)
+def _pool(
+    window: tuple[datetime, datetime], region_id: int | None, k: int, codes: frozenset[str], scores: frozenset[str]
+) -> _Pool:
+    rounds = responses.closed_rounds().filter(closed_at__gte=window[0], closed_at__lte=window[1])
     if region_id is not None:
         rounds = rounds.filter(order__cluster__region_id=region_id)
-    missing = list(rounds.filter(aggregate__isnull=True).values_list("pk", flat=True))
-    if missing:
-        responses.round_aggregates(missing, list(definitions))
+    missing = list(rounds.filter(aggregate__isnull=True).select_related("package_version"))
+    for round_ in missing:
+        responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
     stored = RoundAggregate.objects.filter(round__in=rounds, respondents__gte=k)
     signature = stored.aggregate(n=Count("id"), last=Max("id"))
-    key = f"results-pool:{package_id}:{region_id}:{k}:{signature['n']}:{signature['last']}"
+    fingerprint = hashlib.sha256(repr((sorted(codes), sorted(scores))).encode()).hexdigest()[:16]
+    key = (
+        f"results-pool:{window[0].isoformat()}:{window[1].isoformat()}:{region_id}:{k}:{fingerprint}:"
+        f"{signature['n']}:{signature['last']}"
+    )
     pool = cache.get(key)
     if pool is None:
         counts: dict[str, dict[str, int]] = {}
         sums: dict[str, tuple[float, int]] = {}
+        code_rounds: dict[str, int] = {}
         ids: set[int] = set()
         respondents = 0
         for aggregate in stored.iterator(chunk_size=500):
+            shared_items = codes.intersection(aggregate.option_counts)
+            shared_scores = scores.intersection(aggregate.score_sums)
+            if not shared_items and not shared_scores:
+                continue
             ids.add(aggregate.round_id)
             respondents += aggregate.respondents
-            _add_counts(counts, aggregate.option_counts, 1)
-            for code, (total, n) in aggregate.score_sums.items():
+            _add_counts(counts, {code: aggregate.option_counts[code] for code in shared_items}, 1)
+            for code in shared_items:
+                code_rounds[code] = code_rounds.get(code, 0) + 1
+            for code in shared_scores:
+                total, n = aggregate.score_sums[code]
                 before = sums.get(code, (0.0, 0))
                 sums[code] = (before[0] + total, before[1] + n)
-        pool = _Pool(frozenset(ids), respondents, counts, sums)
+                code_rounds[code] = code_rounds.get(code, 0) + 1
+        pool = _Pool(frozenset(ids), respondents, counts, sums, code_rounds)
         cache.set(key, pool, timeout=24 * 3600)
     return pool
 
@@ -180,21 +236,31 @@ def _add_counts(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int
 def _comparison(
     label: str,
     pool: _Pool,
-    own: RoundAggregate,
+    mine: list[RoundAggregate],
+    codes: frozenset[str],
     questionnaire: Questionnaire,
     definitions: tuple[ScoreDefinition, ...],
     policy: Policy,
 ) -> ComparisonGroup:
-    """The pool without this cluster's own round. Rounds below k never take part, so the
-    group changes only by whole publishable rounds."""
+    """The pool without this cluster's rounds. Rounds below k never take part, so the
+    group changes only by whole publishable rounds; each mean needs at least
+    MIN_COMPARISON_ROUNDS other rounds that asked it and k answers."""
     counts = {code: dict(options) for code, options in pool.counts.items()}
     sums = dict(pool.score_sums)
+    code_rounds = dict(pool.code_rounds)
     rounds, respondents = len(pool.round_ids), pool.respondents
-    if own.round_id in pool.round_ids:
-        _add_counts(counts, own.option_counts, -1)
-        for code, (total, n) in own.score_sums.items():
-            sums[code] = (sums[code][0] - total, sums[code][1] - n)
-        rounds, respondents = rounds - 1, respondents - own.respondents
+    for aggregate in mine:
+        if aggregate.round_id not in pool.round_ids:
+            continue
+        shared = {code: options for code, options in aggregate.option_counts.items() if code in codes}
+        _add_counts(counts, shared, -1)
+        for code in shared:
+            code_rounds[code] -= 1
+        for code, (total, n) in aggregate.score_sums.items():
+            if code in sums:
+                sums[code] = (sums[code][0] - total, sums[code][1] - n)
+                code_rounds[code] -= 1
+        rounds, respondents = rounds - 1, respondents - aggregate.respondents
     if rounds < MIN_COMPARISON_ROUNDS:
         return ComparisonGroup(label, rounds, 0, {}, {}, withheld="too_few_rounds")
     item_means: dict[str, float] = {}
@@ -203,15 +269,21 @@ def _comparison(
             continue
         values = {o.code: o.value for o in question.options if o.value is not None}
         for code in question.answer_codes:
+            if code_rounds.get(code, 0) < MIN_COMPARISON_ROUNDS:
+                continue
             on_scale = {option: n for option, n in counts.get(code, {}).items() if option in values and n}
             total = sum(on_scale.values())
             if total >= policy.k:
                 item_means[code] = sum(values[o] * n for o, n in on_scale.items()) / total
     score_means: dict[str, float] = {}
     for definition in definitions:
+        if code_rounds.get(definition.code, 0) < MIN_COMPARISON_ROUNDS:
+            continue
         total_sum, scored = sums.get(definition.code, (0.0, 0))
         if scored >= policy.k:
             score_means[definition.code] = total_sum / scored
+    if not item_means and not score_means:
+        return ComparisonGroup(label, rounds, 0, {}, {}, withheld="too_few_rounds")
     return ComparisonGroup(label, rounds, respondents, item_means, score_means)
 
 
