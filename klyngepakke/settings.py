@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "klyngepakke.outbox",
     "klyngepakke.surveys",
     "klyngepakke.results",
+    "klyngepakke.materials",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("", include("klyngepakke.surveys.urls")),
     path("", include("klyngepakke.results.urls")),
+    path("", include("klyngepakke.materials.urls")),
     path("", include("klyngepakke.web.urls")),
 ]

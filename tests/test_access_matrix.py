@@ -346,6 +346,61 @@ MATRIX: dict[str, list[Sample]] = {
             row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
         ),
     ],
+    # --- materials: downloads for the cluster (facilitators too) once the round is closed;
+    # rebuilding is the consultant's (staff).
+    "materials:download": [
+        Sample(
+            "spreadsheet of own closed round",
+            lambda w: reverse("materials:download", args=[w.cluster.code, w.closed_round.pk, "spreadsheet"]),
+            row(anonymous=LOGIN, coordinator=OK, facilitator=OK, other=NOT_FOUND, staff=OK),
+        ),
+        Sample(
+            "spreadsheet of own open round",
+            lambda w: reverse("materials:download", args=[w.cluster.code, w.round.pk, "spreadsheet"]),
+            row(anonymous=LOGIN, coordinator=CONFLICT, facilitator=CONFLICT, other=NOT_FOUND, staff=CONFLICT),
+        ),
+        Sample(
+            "unknown format",
+            lambda w: reverse("materials:download", args=[w.cluster.code, w.closed_round.pk, "nope"]),
+            row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+        Sample(
+            "round under another cluster's code",
+            lambda w: reverse("materials:download", args=[w.other_cluster.code, w.closed_round.pk, "spreadsheet"]),
+            MISMATCHED,
+        ),
+        Sample(
+            "POST to a download",
+            lambda w: reverse("materials:download", args=[w.cluster.code, w.closed_round.pk, "spreadsheet"]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+            method="post",
+        ),
+    ],
+    "materials:rebuild": [
+        Sample(
+            "rebuild own closed round",
+            lambda w: reverse("materials:rebuild", args=[w.cluster.code, w.closed_round.pk]),
+            row(
+                anonymous=LOGIN,
+                coordinator=FORBIDDEN,
+                facilitator=FORBIDDEN,
+                other=NOT_FOUND,
+                staff=redirect(lambda w: reverse("surveys:round_detail", args=[w.cluster.code, w.closed_round.pk])),
+            ),
+            method="post",
+        ),
+        Sample(
+            "rebuild own open round",
+            lambda w: reverse("materials:rebuild", args=[w.cluster.code, w.round.pk]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, facilitator=FORBIDDEN, other=NOT_FOUND, staff=CONFLICT),
+            method="post",
+        ),
+        Sample(
+            "GET rebuild",
+            lambda w: reverse("materials:rebuild", args=[w.cluster.code, w.closed_round.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+    ],
     "results:national": [
         Sample(
             "national overview",
@@ -732,7 +787,7 @@ SURVEY_DOCUMENT = {
             }
         ],
     },
-    "program": {"default_minutes": 150, "blocks": [{"title": {"da": "Introduktion"}, "minutes": 10}]},
+    "program": {"default_minutes": 150, "blocks": [{"code": "introduction", "title": {"da": "Introduktion"}, "minutes": 150}]},
 }
 
 

@@ -12,7 +12,7 @@ from klyngepakke.core.disclosure import MaskedCount, PublicGroup, Withheld
 from klyngepakke.core.statistics import Estimate
 
 from .charts import stacked_bar
-from .selectors import SUBGROUP_LABELS, RoundResults
+from .selectors import SUBGROUP_LABELS, RoundResults, comparison_months
 
 WITHHELD_TEXT = {
     "group_too_small": "Vises ikke: for få besvarelser i gruppen.",
@@ -171,6 +171,12 @@ def results_as_dict(results: RoundResults) -> dict[str, Any]:
         "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         "invited": results.invited,
         "threshold": results.policy.k,
+        "disclosure": {
+            "threshold": results.policy.k,
+            "exact_small_counts": sorted(results.policy.exact_small_bands),
+            "show_free_text": results.policy.show_free_text,
+            "comparison_months": comparison_months(round_),
+        },
         "group": _group(results, publication.group),
         "subgroups": {
             name: {"label": SUBGROUP_LABELS.get(name, name), **_group(results, group)}

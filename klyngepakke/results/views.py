@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
 from klyngepakke.surveys.models import Round
 
@@ -52,6 +53,7 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
             "view": view,
             "follow_up": follow_up,
             "page": _page(results, view, follow_up),
+            "downloads": material_downloads(round_),
         },
     )
 

@@ -34,6 +34,7 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "meeting_date",
         "meeting_place",
+        "meeting_starts_at",
         "meeting_minutes",
         "program_notes",
         "follow_up_due_on",

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
 
 from . import reminders, selectors, services
@@ -69,6 +70,7 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
         request.POST if request.POST.get("action") == "plan" else None,
         initial={
             "meeting_date": order.meeting_date,
+            "starts_at": order.meeting_starts_at,
             "place": order.meeting_place,
             "minutes": order.meeting_minutes or default_minutes,
             "program_notes": order.program_notes,
@@ -85,6 +87,7 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
                 services.plan_meeting(
                     order,
                     meeting_date=data["meeting_date"],
+                    starts_at=data["starts_at"],
                     place=data["place"],
                     minutes=data["minutes"],
                     program_notes=data["program_notes"],
@@ -147,6 +150,7 @@ def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse
             "rate": round(100 * shown / invited) if invited else 0,
             "extend_form": ExtendRoundForm(),
             "last_reminder": round_.reminder_batches.order_by("-queued_at").first(),
+            "downloads": material_downloads(round_),
         },
     )
 

@@ -80,6 +80,9 @@ MEETING_VENUES = (
     "Lægehusets mødelokale, {area}",
     "Hotel ved {area} (internat)",
 )
+# Clusters meet after the working day (seed 000: typically from 16 or 17).
+MEETING_STARTS = (time(15, 30), time(16, 0), time(16, 30), time(17, 0))
+
 PROGRAM_NOTES = (
     "Vi starter med 15 minutters opfølgning fra sidste klyngemøde.",
     "Blok 1 forlænges med 15 minutter; pausen flyttes.",
@@ -184,6 +187,7 @@ class PlannedOrder:
     planned_at: datetime | None = None
     meeting_date: date | None = None
     meeting_place: str = ""
+    meeting_starts_at: time | None = None
     meeting_minutes: int | None = None
     program_notes: str = ""
     round: PlannedRound | None = None
@@ -449,6 +453,7 @@ def _plan_meeting(
     order.planned_at = _at(planned, rng)
     order.meeting_date = meeting
     order.meeting_place = venue
+    order.meeting_starts_at = rng.choice(MEETING_STARTS)
     # Seed 000: some facilitators always used 3 hours instead of 2.5.
     order.meeting_minutes = package.default_minutes + (30 if rng.random() < 0.2 else 0)
     order.program_notes = rng.choice(PROGRAM_NOTES) if rng.random() < 0.25 else ""
@@ -618,6 +623,7 @@ def _write(plan: HistoryPlan) -> None:
                 saved[key] = services.plan_meeting(
                     saved[key],
                     meeting_date=planned.meeting_date,
+                    starts_at=planned.meeting_starts_at,
                     place=planned.meeting_place,
                     minutes=planned.meeting_minutes,
                     program_notes=planned.program_notes,

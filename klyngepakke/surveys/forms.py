@@ -21,6 +21,9 @@ class OrderForm(forms.Form):
 
 class PlanForm(forms.Form):
     meeting_date = forms.DateField(label="Mødedato", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(
+        label="Mødestart (tt:mm)", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     place = forms.CharField(label="Mødested", max_length=200, required=False)
     minutes = forms.IntegerField(label="Mødets længde i minutter", min_value=30, max_value=24 * 60, required=False)
     program_notes = forms.CharField(

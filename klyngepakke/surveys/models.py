@@ -34,6 +34,7 @@ class Order(models.Model):
     created_at = models.DateTimeField("bestilt", default=timezone.now)
     meeting_date = models.DateField("mødedato", null=True, blank=True)
     meeting_place = models.CharField("mødested", max_length=200, blank=True)
+    meeting_starts_at = models.TimeField("mødestart", null=True, blank=True)
     meeting_minutes = models.PositiveSmallIntegerField("mødets længde (minutter)", null=True, blank=True)
     program_notes = models.TextField("ændringer til programmet", blank=True)
     follow_up_due_on = models.DateField("opfølgning forfalder", null=True, blank=True)

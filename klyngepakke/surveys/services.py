@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -65,13 +65,15 @@ def plan_meeting(
     minutes: int | None,
     program_notes: str,
     by: AbstractBaseUser | None,
+    starts_at: time | None = None,
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.meeting_date = meeting_date
+    order.meeting_starts_at = starts_at
     order.meeting_place = place
     order.meeting_minutes = minutes
     order.program_notes = program_notes
-    order.save(update_fields=["meeting_date", "meeting_place", "meeting_minutes", "program_notes"])
+    order.save(update_fields=["meeting_date", "meeting_starts_at", "meeting_place", "meeting_minutes", "program_notes"])
     if order.state == State.ORDERED:
         _move(order, State.PLANNED, by)
     else:

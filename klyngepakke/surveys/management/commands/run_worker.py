@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates
 from klyngepakke.surveys.reminders import queue_due_reminders
@@ -12,7 +13,10 @@ from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
 
 
 class Command(BaseCommand):
-    help = "The scheduler: close due rounds, queue due reminders and send e-mail, every few seconds."
+    help = (
+        "The scheduler: close due rounds, queue due reminders, send e-mail and build meeting materials, "
+        "every few seconds."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
@@ -34,10 +38,12 @@ class Command(BaseCommand):
             batches = queue_due_reminders()
             report = process_outbox()
             store_missing_aggregates()
-            if closed or moved or batches or report.sent or report.retrying or report.failed:
+            built = build_missing_materials()
+            if closed or moved or batches or built or report.sent or report.retrying or report.failed:
                 self.stdout.write(
                     f"worker: closed {closed} round(s), {moved} follow-up(s) due, {batches} reminder batch(es), "
-                    f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+                    f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+                    f"built materials for {built} round(s)"
                 )
             if options["once"]:
                 break

@@ -1,0 +1,3 @@
+"""Importing this module registers every output format (see exporters.py)."""
+
+from . import spreadsheet  # noqa: F401

@@ -1,0 +1,83 @@
+"""Building and storing a round's meeting files.
+
+Every file of a round is rendered first and stored in one transaction, so a failed
+build leaves the earlier files as they were (all or nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from klyngepakke.surveys.models import Round
+
+from .context import MeetingMaterials, meeting_materials
+from .exporters import Exporter, Rendered, exporters
+from .models import MaterialFile
+
+
+def render_all(materials: MeetingMaterials, chosen: Iterable[Exporter] | None = None) -> list[tuple[str, Rendered]]:
+    return [(exporter.code, exporter.render(materials)) for exporter in (chosen or exporters())]
+
+
+def store(round_id: int, digest: str, rendered: list[tuple[str, Rendered]]) -> list[MaterialFile]:
+    now = timezone.now()
+    with transaction.atomic():
+        files = []
+        for code, file in rendered:
+            stored, _ = MaterialFile.objects.update_or_create(
+                round_id=round_id,
+                exporter=code,
+                defaults={
+                    "name": file.name,
+                    "content_type": file.content_type,
+                    "data": file.data,
+                    "size": len(file.data),
+                    "digest": digest,
+                    "built_at": now,
+                },
+            )
+            files.append(stored)
+    return files
+
+
+def build_materials(round_id: int) -> list[MaterialFile]:
+    """Render every format for a closed round and store them (replacing older builds)."""
+    materials = meeting_materials(round_id)
+    return store(round_id, materials.digest(), render_all(materials))
+
+
+def current_file(round_id: int, code: str) -> MaterialFile:
+    """The stored file if it was built from today's inputs, else a fresh build of it.
+
+    The inputs change when the consultant or coordinator changes the meeting plan (date,
+    time, place, length, program notes); the numbers never change after the close.
+    """
+    materials = meeting_materials(round_id)
+    digest = materials.digest()
+    stored = MaterialFile.objects.filter(round_id=round_id, exporter=code).first()
+    if stored is not None and stored.digest == digest:
+        return stored
+    exporter = next(e for e in exporters() if e.code == code)
+    return store(round_id, digest, render_all(materials, [exporter]))[0]
+
+
+# Rounds closed longer ago are built when first downloaded, not by the scheduler.
+RECENT_DAYS = 30
+
+
+def build_missing_materials(limit: int = 3) -> int:
+    """Build the files of recently closed rounds that have none yet (the scheduler runs
+    this a few at a time), so the coordinator's first download is instant."""
+    recent = Round.objects.filter(closed_at__isnull=False, closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
+    ids = list(
+        recent.exclude(pk__in=MaterialFile.objects.values("round_id"))
+        .order_by("closed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for round_id in ids:
+        build_materials(round_id)
+    return len(ids)

@@ -1,0 +1,319 @@
+"""Aggregated results as an .xlsx: one sheet per theme, the scores, the follow-up, and a
+sheet saying what the data are and under which disclosure rules. Only published figures
+from the results layer; never a row per person.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, time
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .context import MeetingMaterials
+from .exporters import Rendered, file_stem, register
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUPPRESSED_FILL = PatternFill("solid", fgColor="EDEDED")
+SUPPRESSED_FONT = Font(italic=True, color="595959")
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Columns per group: answers (count) and share in percent.
+GROUP_COLUMNS = 2
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ , unique in the workbook.
+    base = re.sub(r"[\[\]:*?/\\]", "-", title).strip()[:31] or "Ark"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+class _Sheet:
+    """Writes rows top-down and marks withheld cells the same way everywhere."""
+
+    def __init__(self, sheet: Worksheet, header_fill: PatternFill) -> None:
+        self.sheet = sheet
+        self.row = 1
+        self.header_fill = header_fill
+
+    def write(self, *values: Any, bold: bool = False, header: bool = False) -> None:
+        for column, value in enumerate(values, start=1):
+            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            if bold or header:
+                cell.font = Font(bold=True, color="FFFFFF" if header else None)
+            if header:
+                cell.fill = self.header_fill
+            if isinstance(value, str) and len(value) > 40:
+                cell.alignment = WRAP
+        self.row += 1
+
+    def suppressed(self, column: int, text: str) -> None:
+        """A withheld figure: its reason in the cell, grey and italic, never a number."""
+        cell = self.sheet.cell(row=self.row - 1, column=column, value=text)
+        cell.fill = SUPPRESSED_FILL
+        cell.font = SUPPRESSED_FONT
+
+    def mark(self, column: int) -> None:
+        """A hidden count ("< 5", "–") keeps its text and gets the withheld look."""
+        cell = self.sheet.cell(row=self.row - 1, column=column)
+        cell.fill = SUPPRESSED_FILL
+        cell.font = SUPPRESSED_FONT
+
+    def blank(self) -> None:
+        self.row += 1
+
+
+def _count_cell(value: Any) -> Any:
+    # Published counts are ints; hidden ones strings ("< 5", "–").
+    return value
+
+
+def _share_cell(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def _groups(materials: MeetingMaterials) -> list[tuple[str, dict[str, Any]]]:
+    results = materials.results
+    groups = [(materials.cluster_name, results["group"])]
+    for sub in results["subgroups"].values():
+        groups.append((sub["label"], sub))
+    return groups
+
+
+def _items_by_code(group: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["code"]: item for item in group.get("items", [])}
+
+
+def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> None:
+    results = materials.results
+    groups = _groups(materials)
+    main_items = [i for i in results["group"].get("items", []) if i["section"] == theme_code]
+    header = ["Spørgsmål / svar"]
+    for label, _group in groups:
+        header += [f"{label}: antal", f"{label}: andel (%)"]
+    out.write(*header, header=True)
+    for label, group in groups[1:]:
+        if "withheld" in group:
+            out.write(f"{label}: {group['text']}")
+            out.suppressed(1, f"{label}: {group['text']}")
+    comparisons = results["comparisons"]
+    for item in main_items:
+        out.blank()
+        out.write(item["text"], bold=True)
+        # A withheld subgroup stands in for its items, so its cells carry its reason.
+        by_group = [group if "withheld" in group else _items_by_code(group).get(item["code"]) for _l, group in groups]
+        if "withheld" in item:
+            out.write("Vises ikke")
+            out.suppressed(2, item.get("text", "Vises ikke."))
+            continue
+        for option in item["options"]:
+            row: list[Any] = [option["label"]]
+            for entry in by_group:
+                match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
+                row += [_count_cell(match["count"]), _share_cell(match["share"])] if match else [None, None]
+            out.write(*row)
+            for column, entry in enumerate(by_group):
+                match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
+                if entry is not None and "withheld" in entry:
+                    out.suppressed(2 + GROUP_COLUMNS * column, entry.get("text", "Vises ikke."))
+                elif match and isinstance(match["count"], str):
+                    out.mark(2 + GROUP_COLUMNS * column)
+        if item["type"] == "choice":
+            out.write("Ikke besvaret / ikke relevant", _count_cell(item.get("no_answer")))
+        out.write("Besvaret i alt", _count_cell(item.get("answered")))
+        estimate = item.get("estimate")
+        if isinstance(estimate, dict) and "mean" in estimate:
+            out.write("Gennemsnit", estimate["mean"])
+            out.write(
+                "95 %-konfidensinterval",
+                f"{estimate['ci_low']}–{estimate['ci_high']}" if estimate["ci_low"] is not None else "–",
+            )
+        elif isinstance(estimate, dict) and "withheld" in estimate:
+            out.write("Gennemsnit", None)
+            out.suppressed(2, estimate["text"])
+        for comparison in comparisons:
+            if "withheld" in comparison:
+                continue
+            mean = comparison["item_means"].get(item["code"])
+            if mean is not None:
+                out.write(f"Gennemsnit, {comparison['label']}", mean)
+
+
+def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
+    results = materials.results
+    out.write("Mål", "Antal med score", "Gennemsnit", "95 %-KI, nedre", "95 %-KI, øvre", "Median", header=True)
+    scores = results["group"].get("scores", [])
+    for score in scores:
+        estimate = score.get("estimate") or {}
+        if "withheld" in score:
+            out.write(score["label"])
+            out.suppressed(2, score["text"])
+            continue
+        if "mean" in estimate:
+            out.write(
+                score["label"],
+                _count_cell(score["scored"]),
+                estimate["mean"],
+                estimate["ci_low"],
+                estimate["ci_high"],
+                estimate["median"],
+            )
+        else:
+            out.write(score["label"], _count_cell(score["scored"]))
+            out.suppressed(3, estimate.get("text", "Vises ikke."))
+    for score in scores:
+        bands = score.get("bands")
+        out.blank()
+        out.write(f"{score['label']}: fordeling", "Antal", "Andel (%)", header=True)
+        if not isinstance(bands, list):
+            out.write("Intervaller")
+            out.suppressed(2, (bands or {}).get("text", score.get("text", "Vises ikke.")))
+            continue
+        for band in bands:
+            out.write(band["label"], _count_cell(band["count"]), _share_cell(band["share"]))
+            if isinstance(band["count"], str):
+                out.mark(2)
+    out.blank()
+    out.write("Sammenligning", "Runder", "Besvarelser", *[s["label"] for s in scores], header=True)
+    for comparison in results["comparisons"]:
+        if "withheld" in comparison:
+            out.write(comparison["label"], comparison["rounds"])
+            out.suppressed(3, comparison["text"])
+            continue
+        out.write(
+            comparison["label"],
+            comparison["rounds"],
+            comparison["respondents"],
+            *[comparison["score_means"].get(s["code"]) for s in scores],
+        )
+    for reference in results["reference_values"]:
+        source = materials.sources.get(reference["source"], {})
+        out.write(
+            f"Referenceværdi: {reference['label']}",
+            reference["value"],
+            f"{source.get('citation', reference['source']).strip()} ({reference['year']})",
+        )
+
+
+def _follow_up_sheet(out: _Sheet, follow_up: dict[str, Any]) -> None:
+    before, after = follow_up["before"], follow_up["after"]
+    out.write("Udvikling siden sidste runde", header=True)
+    out.write("Sammenlignet med runde", follow_up["before_round"]["id"], follow_up["before_round"]["package_title"])
+    out.write("Besvarelser før", before["respondents"], f"af {before['invited']}")
+    out.write("Besvarelser efter", after["respondents"], f"af {after['invited']}")
+    out.blank()
+    out.write(
+        "Mål", "Før", "Før, 95 %-KI", "Efter", "Efter, 95 %-KI", "Forskel", "Forskel, 95 %-KI", "Vurdering", header=True
+    )
+    for change in follow_up["changes"]:
+        b, a, c = change["before"] or {}, change["after"] or {}, change["comparison"] or {}
+        out.write(
+            change["label"],
+            b.get("mean"),
+            _interval(b),
+            a.get("mean"),
+            _interval(a),
+            c.get("difference"),
+            _interval(c),
+            change["sentence"],
+        )
+    for change in follow_up["changes"]:
+        if not change["bands"]:
+            continue
+        out.blank()
+        out.write(f"{change['label']}: antal pr. interval", "Før", "Før (%)", "Efter", "Efter (%)", header=True)
+        for row in change["bands"]:
+            out.write(row["label"], row["before"], row["before_percent"], row["after"], row["after_percent"])
+    for distribution in follow_up["distributions"]:
+        out.blank()
+        out.write(distribution["text"], "Før", "Før (%)", "Efter", "Efter (%)", header=True)
+        for row in distribution["rows"]:
+            out.write(row["label"], row["before"], row["before_percent"], row["after"], row["after_percent"])
+
+
+def _interval(estimate: dict[str, Any]) -> str | None:
+    if estimate.get("ci_low") is None:
+        return None
+    return f"{estimate['ci_low']}–{estimate['ci_high']}"
+
+
+def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
+    results = materials.results
+    disclosure = results["disclosure"]
+    out.write("Om dataene", "", header=True)
+    rows: list[tuple[str, Any]] = [
+        ("Pakke", materials.package_title),
+        ("Pakkens kode", materials.package_code),
+        ("Pakkeversion", f"{materials.package_version} (katalogversion {materials.package_version_number})"),
+        ("Klynge", f"{materials.cluster_name} ({materials.cluster_code})"),
+        ("Region", materials.region_name),
+        ("Runde", materials.round_id),
+        ("Spørgeskemaet åbnede", materials.opened_on),
+        ("Spørgeskemaet lukkede (data pr.)", materials.closed_on),
+        ("Inviterede", results["invited"]),
+        ("Besvarelser", results["group"].get("respondents")),
+        ("Mindste gruppe, der vises (k)", disclosure["threshold"]),
+        ("Vises præcist under k (pakkens valg)", ", ".join(disclosure["exact_small_counts"]) or "Ingen"),
+        ("Fritekstsvar vises", "Ja" if disclosure["show_free_text"] else "Nej"),
+        ("Sammenligningsperiode (måneder)", disclosure["comparison_months"]),
+    ]
+    for label, value in rows:
+        out.write(label, value)
+    out.blank()
+    for line in (
+        "Regnearket indeholder kun samlede tal for grupper på mindst k besvarelser, aldrig svar fra den enkelte.",
+        "Celler med grå kursiv vises ikke: gruppen er for lille, eller tallet ville kunne afsløre en lille gruppe.",
+        "Andele er i procent af dem, der har besvaret spørgsmålet.",
+    ):
+        out.write(line)
+
+
+@register("spreadsheet", "Resultater som regneark (Excel)")
+def render_spreadsheet(materials: MeetingMaterials) -> Rendered:
+    workbook = Workbook()
+    header_fill = PatternFill("solid", fgColor=materials.style["primary"].lstrip("#").upper())
+    taken: set[str] = set()
+    about = workbook.active
+    assert about is not None
+    about.title = _sheet_title("Om dataene", taken)
+    _about_sheet(_Sheet(about, header_fill), materials)
+    group = materials.results["group"]
+    if "withheld" in group:
+        out = _Sheet(workbook.create_sheet(_sheet_title("Resultater", taken)), header_fill)
+        out.write("Resultater", header=True)
+        out.write("Vises ikke")
+        out.suppressed(1, group["text"])
+    else:
+        sections = {item["section"] for item in group["items"]}
+        for theme in materials.themes:
+            if theme.code in sections:
+                sheet = workbook.create_sheet(_sheet_title(theme.title, taken))
+                _theme_sheet(_Sheet(sheet, header_fill), materials, theme.code)
+        if group.get("scores"):
+            _scores_sheet(_Sheet(workbook.create_sheet(_sheet_title("Scorer", taken)), header_fill), materials)
+    if materials.follow_up:
+        _follow_up_sheet(
+            _Sheet(workbook.create_sheet(_sheet_title("Udvikling", taken)), header_fill), materials.follow_up
+        )
+    for sheet in workbook.worksheets:
+        sheet.column_dimensions["A"].width = 60
+        for letter in "BCDEFGHI":
+            sheet.column_dimensions[letter].width = 16
+        sheet.freeze_panes = "B2"
+    # Fixed dates: the same round gives the same workbook.
+    stamp = datetime.combine(materials.data_date, time(0, 0))
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "Klyngepakke"
+    workbook.properties.title = f"{materials.package_title}: {materials.cluster_name}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Rendered(f"{file_stem(materials)}-resultater.xlsx", XLSX, buffer.getvalue())

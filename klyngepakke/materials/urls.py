@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "materials"
+
+urlpatterns = [
+    path("klynger/<slug:code>/runder/<int:round_id>/materialer/<slug:exporter>/", views.download, name="download"),
+    path("klynger/<slug:code>/runder/<int:round_id>/materialer-byg/", views.rebuild, name="rebuild"),
+]
