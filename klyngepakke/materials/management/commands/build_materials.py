@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
-from klyngepakke.materials.context import meeting_materials
-from klyngepakke.materials.exporters import Rendered
-from klyngepakke.materials.services import render_all, store
+from klyngepakke.materials.parallel import render_rounds
+from klyngepakke.materials.services import store
 from klyngepakke.surveys.models import Round
-
-
-def _render_round(round_id: int) -> tuple[int, str, str, list[tuple[str, Rendered]]]:
-    """In a worker process: the round's materials rendered in every format."""
-    materials = meeting_materials(round_id)
-    return round_id, materials.cluster_code, materials.digest(), render_all(materials)
-
-
-def _close_connections() -> None:
-    # A forked worker must not share the parent's database connection.
-    connections.close_all()
 
 
 class Command(BaseCommand):
@@ -64,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(f"Kan ikke oprette mappen {out}: {error.strerror}.") from error
         started = time.perf_counter()
         written = 0
-        for done, (round_id, cluster, digest, rendered) in enumerate(self._rendered(ids, options["jobs"]), start=1):
+        for done, (round_id, cluster, digest, rendered) in enumerate(render_rounds(ids, options["jobs"]), start=1):
             folder = out / cluster
             folder.mkdir(exist_ok=True)
             for _code, file in rendered:
@@ -75,18 +60,6 @@ class Command(BaseCommand):
             self._progress(done, len(ids), f"runde {round_id} ({cluster})")
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{written} filer for {len(ids)} runde(r) skrevet til {out} på {elapsed:.1f} s.")
-
-    def _rendered(self, ids: list[int], jobs: int):
-        if jobs == 1 or len(ids) <= 1:
-            for round_id in ids:
-                yield _render_round(round_id)
-            return
-        _close_connections()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_close_connections) as pool:
-            futures = [pool.submit(_render_round, round_id) for round_id in ids]
-            for future in as_completed(futures):
-                yield future.result()
 
     def _progress(self, done: int, total: int, label: str) -> None:
         width = 30
