@@ -1,3 +1,6 @@
 """Importing this module registers every output format (see exporters.py)."""
 
-from . import spreadsheet  # noqa: F401
+from . import (
+    handouts,  # noqa: F401
+    spreadsheet,  # noqa: F401
+)
