@@ -1,0 +1,362 @@
+"""The cluster's results: one or two slides per question, grouped by theme, the
+instrument scores with their bands, and published reference values.
+
+Every number is read from `materials.results` as the results layer published it: a
+withheld figure is never charted, and the slide says why in plain Danish.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pptx.util import Inches
+
+from ..context import MeetingMaterials, Theme
+from .charts import Series, bar_chart
+from .results_common import GREY, HIDDEN, mask_note, masked, palette, plain, question_groups, share_value
+from .template import MUTED, Box, Deck
+from .text import Para, and_list, percent, wrap_chars
+
+
+def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> None:
+    results = m.results
+    group = results["group"]
+    if "withheld" in group:
+        withheld_slide(deck, m, theme.title)
+        return
+    items = [i for i in group["items"] if i["section"] == theme.code]
+    for questions in question_groups(items):
+        first = questions[0]
+        if first["type"] == "multiple":
+            multiple_slide(deck, m, theme, first)
+        elif len(questions) == 1:
+            choice_slide(deck, m, theme, first)
+        else:
+            matrix_slides(deck, m, theme, questions)
+
+
+def withheld_slide(deck: Deck, m: MeetingMaterials, title: str) -> None:
+    results = m.results
+    slide, body = deck.slide(title, "Klyngens resultater")
+    k = results["threshold"]
+    deck.text(
+        slide,
+        Box(body.left, body.top + Inches(0.4), body.width, body.height - Inches(0.8)),
+        [
+            Para(results["group"]["text"], bold=True, color=deck.primary, space_after=0.8),
+            Para(
+                f"Der skal mindst {k} besvarelser til, før klyngens tal vises, så ingen kan genkendes. "
+                "Brug i stedet refleksionsspørgsmålene og jeres egne erfaringer.",
+                scale=0.75,
+            ),
+        ],
+        max_pt=32,
+        min_pt=16,
+        name="Vises ikke",
+    )
+
+
+Row = tuple[str, float | None, str]
+
+
+def comparison_rows(m: MeetingMaterials, code: str, estimate: Any, key: str) -> tuple[list[Row], list[str]]:
+    """(label, mean, kind) for the cluster, each comparison group and each reference
+    value of this measure, and plain notes for what is withheld."""
+    rows: list[Row] = []
+    notes: list[str] = []
+    if isinstance(estimate, dict) and estimate.get("mean") is not None:
+        rows.append(("Klyngen", estimate["mean"], "cluster"))
+    else:
+        rows.append(("Klyngen", None, "cluster"))
+        if isinstance(estimate, dict) and "withheld" in estimate:
+            notes.append(f"Klyngen: {estimate['text']}")
+    for comparison in m.results.get("comparisons", []):
+        if comparison.get("withheld"):
+            notes.append(f"{comparison['label']}: {comparison['text']}")
+        elif code in comparison[key]:
+            rows.append((comparison["label"], comparison[key][code], "comparison"))
+    for reference in m.results.get("reference_values", []):
+        if reference.get("measure") == code:
+            rows.append((f"{reference['label']} ({reference['year']})", reference["value"], "reference"))
+    return rows, notes
+
+
+def means_chart(
+    deck: Deck,
+    slide: Any,
+    box: Box,
+    rows: list[Row],
+    *,
+    title: str,
+    decimals: int,
+    maximum: float | None,
+    chars: int,
+    name: str,
+) -> Any:
+    shown = list(reversed(rows))
+    colours = [
+        deck.primary if kind == "cluster" else (deck.accent if kind == "reference" else GREY) for _, _, kind in shown
+    ]
+    fmt = "0" if decimals == 0 else "0." + "0" * decimals
+    return bar_chart(
+        slide,
+        box,
+        deck.created,
+        [wrap_chars(label, chars, max_lines=4) for label, _, _ in shown],
+        [Series("Gennemsnit", [v for _, v, _ in shown], deck.primary, colours)],
+        value_title=title,
+        category_title="Gruppe",
+        number_format=fmt,
+        axis_format="0" if maximum and maximum > 10 else "0.0",
+        maximum=maximum,
+        legend=False,
+        font_pt=12,
+        inside=True,
+        name=name,
+    )
+
+
+def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
+    slide, body = deck.slide(theme.title, item["text"])
+    if "withheld" in item:
+        plain(deck, slide, body, item["text"])
+        return
+    estimate = item.get("estimate")
+    rows, notes = comparison_rows(m, item["code"], estimate, "item_means")
+    # Withheld comparison groups are explained once, on the response slide.
+    notes = [n for n in notes if n.startswith("Klyngen")]
+    has_means = estimate is not None and any(v is not None for _, v, _ in rows)
+    chart_box, panel = body.split_h(0.6) if has_means else (body, None)
+    options = item["options"]
+    note = mask_note(m.results["threshold"], [o["count"] for o in options])
+    if not has_means and notes:
+        note = " ".join([note, *notes]).strip()
+    chart_area, note_box = chart_box.split_v(chart_box.height - (Inches(0.55) if note else 0), gap=Inches(0.05))
+    if any(o["share"] is not None for o in options):
+        shown = list(reversed(options))
+        bar_chart(
+            slide,
+            chart_area,
+            deck.created,
+            [wrap_chars(o["label"] + masked(o["count"]), 24) for o in shown],
+            [Series("Klyngen", [share_value(o["share"]) for o in shown], deck.primary)],
+            value_title="Andel af svarene (%)",
+            category_title="Svar",
+            maximum=100,
+            legend=False,
+            font_pt=14,
+            name="Fordeling",
+        )
+    else:
+        counts_table(deck, slide, chart_area, options)
+    if note:
+        deck.text(slide, note_box, [Para(note, italic=True, color=MUTED)], max_pt=12, min_pt=9, name="Note")
+    if panel is not None:
+        _means_panel(deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]), decimals=2)
+
+
+def answered_text(m: MeetingMaterials, answered: Any) -> str:
+    """How many answered a question, in words, also when the count is hidden."""
+    if isinstance(answered, int):
+        return f"{answered} har svaret på spørgsmålet."
+    if str(answered).startswith("<"):
+        return f"Færre end {m.results['threshold']} har svaret på spørgsmålet."
+    return "Antallet, der har svaret, vises ikke, så små tal ikke kan regnes ud."
+
+
+def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]) -> None:
+    """When no share can be shown, the counts as the results layer publishes them."""
+    head, rest = box.split_v(Inches(0.5), gap=Inches(0.1))
+    deck.text(
+        slide,
+        head,
+        [Para("Tallene er så små, at de ikke kan vises som søjler.", italic=True, color=MUTED)],
+        max_pt=14,
+        min_pt=10,
+        name="Ingen søjler",
+    )
+    rows = [[o["label"], str(o["count"]), percent(o.get("share"))] for o in options]
+    deck.table(
+        slide,
+        rest,
+        ["Svar", "Antal", "Andel"],
+        rows,
+        [0.6, 0.2, 0.2],
+        max_pt=16,
+        min_pt=10,
+        align_right=(1, 2),
+        name="Antal",
+    )
+
+
+def _means_panel(
+    deck: Deck, slide: Any, panel: Box, rows: list[Row], notes: list[str], *, answered: Any, decimals: int
+) -> None:
+    head, rest = panel.split_v(Inches(0.9), gap=Inches(0.05))
+    deck.text(
+        slide,
+        head,
+        [
+            Para(answered, bold=True, color=deck.primary, space_after=0.1),
+            Para("Gennemsnit på svarskalaen:", scale=0.8, color=MUTED),
+        ],
+        max_pt=18,
+        min_pt=12,
+        name="Svar",
+    )
+    chart_box, note_box = rest.split_v(rest.height - (Inches(0.9) if notes else 0), gap=Inches(0.05))
+    if any(v is not None for _, v, _ in rows):
+        means_chart(
+            deck,
+            slide,
+            chart_box,
+            rows,
+            title="Gennemsnit",
+            decimals=decimals,
+            maximum=None,
+            chars=16,
+            name="Gennemsnit",
+        )
+    if notes:
+        deck.text(
+            slide,
+            note_box,
+            [Para(n, scale=1, color=MUTED, space_after=0.2) for n in notes],
+            max_pt=12,
+            min_pt=9,
+            name="Note om gennemsnit",
+        )
+
+
+def matrix_slides(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dict[str, Any]]) -> None:
+    shown = [i for i in items if "withheld" not in i]
+    withheld = [(n, i) for n, i in enumerate(items, start=1) if "withheld" in i]
+    slide, body = deck.slide(theme.title, "Fordelingen af svarene på hvert delspørgsmål")
+    notes: list[str] = []
+    for text in dict.fromkeys(i["text"] for _, i in withheld):
+        numbers = [str(n) for n, i in withheld if i["text"] == text]
+        notes.append(f"Delspørgsmål {and_list(numbers)}: {text}")
+    counts = [o["count"] for i in shown for o in i["options"]]
+    if any(isinstance(c, str) for c in counts):
+        notes.append(
+            "Den grå del af en søjle er svar, hvis antal er skjult (under "
+            f"{m.results['threshold']} eller skjult, så det ikke kan regnes ud)."
+        )
+    chart_box, note_box = body.split_v(
+        body.height - (Inches(0.3) + Inches(0.32) * len(notes) if notes else 0), gap=Inches(0.05)
+    )
+    if shown:
+        labels = [o["label"] for o in shown[0]["options"]]
+        colours = palette(deck, len(labels))
+        rows = list(reversed(shown))
+        series = [
+            Series(label, [share_value(i["options"][index]["share"]) for i in rows], colours[index])
+            for index, label in enumerate(labels)
+        ]
+        hidden = [
+            round(max(0.0, 100 - sum(v or 0 for v in (share_value(o["share"]) for o in i["options"]))), 1) for i in rows
+        ]
+        if any(h > 0.05 for h in hidden):
+            series.append(Series("Skjult (små tal)", [h if h > 0.05 else None for h in hidden], HIDDEN))
+        number_of = {i["code"]: n for n, i in enumerate(items, start=1)}
+        bar_chart(
+            slide,
+            chart_box,
+            deck.created,
+            [wrap_chars(f"{number_of[i['code']]}. {i['text']}", 34) for i in rows],
+            series,
+            value_title="Andel af svarene (%)",
+            category_title="Delspørgsmål",
+            stacked=True,
+            maximum=100,
+            font_pt=12,
+            hide_below=7,
+            no_labels=(len(labels),),
+            name="Fordeling",
+        )
+    else:
+        plain(deck, slide, chart_box, "Ingen af delspørgsmålene kan vises for klyngen.")
+    if notes:
+        deck.text(
+            slide, note_box, [Para(n, color=MUTED, space_after=0.15) for n in notes], max_pt=14, min_pt=9, name="Note"
+        )
+    _matrix_means_slide(deck, m, theme, items)
+
+
+def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dict[str, Any]]) -> None:
+    comparisons = [c for c in m.results.get("comparisons", []) if not c.get("withheld")]
+    clusters = [i.get("estimate", {}).get("mean") if isinstance(i.get("estimate"), dict) else None for i in items]
+    # Worth a slide when there is something to compare, or most items have a mean.
+    if not comparisons and sum(v is not None for v in clusters) * 2 < len(items):
+        return
+    slide, body = deck.slide(theme.title, "Gennemsnit pr. delspørgsmål: klyngen sammenlignet med andre")
+    rows = list(reversed(list(enumerate(items, start=1))))
+    categories = [
+        wrap_chars(f"{n}. {i['text']}" if "withheld" not in i else f"{n}. (vises ikke for klyngen)", 34)
+        for n, i in rows
+    ]
+    series = [Series("Klyngen", [clusters[n - 1] for n, _ in rows], deck.primary)]
+    greys = [GREY, "B4BAC1", "4D4D4D"]
+    for index, comparison in enumerate(comparisons):
+        series.append(
+            Series(comparison["label"], [comparison["item_means"].get(i["code"]) for _, i in rows], greys[index % 3])
+        )
+    # Horizontal bars draw the first series lowest: reversed, the cluster is on top.
+    series.reverse()
+    withheld = [
+        (n, i["estimate"]["text"])
+        for n, i in enumerate(items, start=1)
+        if isinstance(i.get("estimate"), dict) and "withheld" in i["estimate"]
+    ]
+    notes = [
+        f"Klyngens gennemsnit, delspørgsmål {and_list([str(n) for n, t in withheld if t == text])}: {text}"
+        for text in dict.fromkeys(t for _, t in withheld)
+    ]
+    chart_box, note_box = body.split_v(body.height - (Inches(0.45) if notes else 0), gap=Inches(0.05))
+    bar_chart(
+        slide,
+        chart_box,
+        deck.created,
+        categories,
+        series,
+        value_title="Gennemsnit på svarskalaen",
+        category_title="Delspørgsmål",
+        number_format="0.00",
+        axis_format="0.0",
+        font_pt=11,
+        name="Gennemsnit",
+    )
+    if notes:
+        deck.text(slide, note_box, [Para(n, color=MUTED) for n in notes], max_pt=12, min_pt=9, name="Note")
+
+
+def multiple_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
+    slide, body = deck.slide(theme.title, f"{item['text']} (flere svar muligt)")
+    if "withheld" in item:
+        plain(deck, slide, body, item["text"])
+        return
+    options = item["options"]
+    note = mask_note(m.results["threshold"], [o["count"] for o in options])
+    head = answered_text(m, item["answered"]) + " Søjlerne viser, hvor mange der har valgt hvert svar."
+    head_box, rest = body.split_v(Inches(0.45), gap=Inches(0.05))
+    deck.text(slide, head_box, [Para(head, color=MUTED)], max_pt=16, min_pt=11, name="Svar")
+    chart_box, note_box = rest.split_v(rest.height - (Inches(0.5) if note else 0), gap=Inches(0.05))
+    if any(isinstance(o["count"], int) and o["count"] > 0 for o in options):
+        shown = list(reversed(options))
+        bar_chart(
+            slide,
+            chart_box,
+            deck.created,
+            [wrap_chars(o["label"] + masked(o["count"]), 30) for o in shown],
+            [Series("Antal", [o["count"] if isinstance(o["count"], int) else None for o in shown], deck.primary)],
+            value_title="Antal læger, der har valgt svaret",
+            category_title="Svar",
+            number_format="0",
+            legend=False,
+            font_pt=14,
+            name="Antal",
+        )
+    else:
+        counts_table(deck, slide, chart_box, options)
+    if note:
+        deck.text(slide, note_box, [Para(note, italic=True, color=MUTED)], max_pt=12, min_pt=9, name="Note")
