@@ -165,8 +165,18 @@ def _distribution_slide(
     deck: Deck, theme_title: str, distribution: dict[str, Any], before_label: str, after_label: str, k: int
 ) -> None:
     slide, body = deck.slide(f"Udvikling: {theme_title}" if theme_title else "Udvikling", distribution["text"])
-    left, right = body.split_h(0.58)
     rows = list(reversed(distribution["rows"]))
+    shown = any(r[key] is not None for r in rows for key in ("before_percent", "after_percent"))
+    # With every share hidden a chart would be empty axes: the table says it all.
+    left, right = body.split_h(0.58) if shown else (None, body)
+    if left is not None:
+        _distribution_chart(slide, deck, left, rows, before_label, after_label)
+    _distribution_table(slide, deck, right, distribution, k)
+
+
+def _distribution_chart(
+    slide: Any, deck: Deck, left: Any, rows: list[dict[str, Any]], before_label: str, after_label: str
+) -> None:
     bar_chart(
         slide,
         left,
@@ -183,6 +193,9 @@ def _distribution_slide(
         font_pt=13,
         name="Fordeling før og nu",
     )
+
+
+def _distribution_table(slide: Any, deck: Deck, right: Any, distribution: dict[str, Any], k: int) -> None:
     table_rows = [
         [r["label"], _count_text(r["before"], r["before_percent"]), _count_text(r["after"], r["after_percent"])]
         for r in distribution["rows"]
