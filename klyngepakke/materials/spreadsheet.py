@@ -112,7 +112,7 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
         by_group = [group if "withheld" in group else _items_by_code(group).get(item["code"]) for _l, group in groups]
         if "withheld" in item:
             out.write("Vises ikke")
-            out.suppressed(2, item.get("text", "Vises ikke."))
+            out.suppressed(2, item["reason"])
             continue
         for option in item["options"]:
             row: list[Any] = [option["label"]]

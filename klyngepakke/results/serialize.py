@@ -43,6 +43,13 @@ def _withheld(value: Withheld) -> dict[str, str]:
     return {"withheld": value.reason, "text": WITHHELD_TEXT.get(value.reason, "Vises ikke.")}
 
 
+def _withheld_item(value: Withheld | None) -> dict[str, str]:
+    # An item keeps its question in "text"; why it is withheld goes in "reason".
+    if value is None:
+        return {"withheld": "none", "reason": "Vises ikke."}
+    return {"withheld": value.reason, "reason": WITHHELD_TEXT.get(value.reason, "Vises ikke.")}
+
+
 def _estimate(value: Any) -> dict[str, Any] | None:
     if isinstance(value, Withheld):
         return _withheld(value)
@@ -79,7 +86,7 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                         "type": "choice",
                     }
                     if table is None or isinstance(table, Withheld):
-                        entry.update(_withheld(table) if table else {"withheld": "none"})
+                        entry.update(_withheld_item(table))
                     else:
                         options = [
                             {
@@ -113,7 +120,7 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                     "type": "multiple",
                 }
                 if table is None or isinstance(table, Withheld):
-                    entry.update(_withheld(table) if table else {"withheld": "none"})
+                    entry.update(_withheld_item(table))
                 else:
                     entry.update(
                         answered=_count(table.answered),
@@ -138,7 +145,7 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
             "max": definition.max,
         }
         if table is None or isinstance(table, Withheld):
-            entry.update(_withheld(table) if table else {"withheld": "none"})
+            entry.update(_withheld_item(table))
         else:
             band_labels = {b.code: _text(b.label) for b in definition.bands}
             entry.update(

@@ -107,7 +107,7 @@ def _chart(marks: list[tuple[Bar, str]]) -> dict[str, Any]:
 
 
 def _headings(results: selectors.RoundResults) -> dict[str, str]:
-    """Question (or matrix item) text by answer code: a withheld entry's `text` is the reason."""
+    """Question (or matrix item) text by answer code."""
     headings = {}
     for section in results.questionnaire.sections:
         for question in section.questions:

@@ -119,7 +119,7 @@ def means_chart(
 def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
     slide, body = deck.slide(theme.title, item["text"])
     if "withheld" in item:
-        plain(deck, slide, body, item["text"])
+        plain(deck, slide, body, item["reason"])
         return
     estimate = item.get("estimate")
     rows, notes = comparison_rows(m, item["code"], estimate, "item_means")
@@ -233,8 +233,8 @@ def matrix_slides(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dic
     withheld = [(n, i) for n, i in enumerate(items, start=1) if "withheld" in i]
     slide, body = deck.slide(theme.title, "Fordelingen af svarene på hvert delspørgsmål")
     notes: list[str] = []
-    for text in dict.fromkeys(i["text"] for _, i in withheld):
-        numbers = [str(n) for n, i in withheld if i["text"] == text]
+    for text in dict.fromkeys(i["reason"] for _, i in withheld):
+        numbers = [str(n) for n, i in withheld if i["reason"] == text]
         notes.append(f"Delspørgsmål {and_list(numbers)}: {text}")
     counts = [o["count"] for i in shown for o in i["options"]]
     if any(isinstance(c, str) for c in counts):
@@ -333,7 +333,7 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
 def multiple_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
     slide, body = deck.slide(theme.title, f"{item['text']} (flere svar muligt)")
     if "withheld" in item:
-        plain(deck, slide, body, item["text"])
+        plain(deck, slide, body, item["reason"])
         return
     options = item["options"]
     note = mask_note(m.results["threshold"], [o["count"] for o in options])
