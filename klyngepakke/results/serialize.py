@@ -145,7 +145,7 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
             "max": definition.max,
         }
         if table is None or isinstance(table, Withheld):
-            entry.update(_withheld_item(table))
+            entry.update(_withheld(table) if table else {"withheld": "none", "text": "Vises ikke."})
         else:
             band_labels = {b.code: _text(b.label) for b in definition.bands}
             entry.update(
