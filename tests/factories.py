@@ -69,7 +69,10 @@ def package(code: str | None = None, title: str | None = None, document: dict | 
         "title": {"da": title},
         "summary": {"da": "Et kort resumé af pakken."},
         "questionnaire": {"estimated_minutes": 5, "intro": {"da": "Om spørgeskemaet."}, "sections": []},
-        "program": {"default_minutes": 150, "blocks": [{"code": "introduction", "title": {"da": "Introduktion"}, "minutes": 150}]},
+        "program": {
+            "default_minutes": 150,
+            "blocks": [{"code": "introduction", "title": {"da": "Introduktion"}, "minutes": 150}],
+        },
     }
     pkg = Package.objects.create(code=code, title=title)
     version = PackageVersion.objects.create(

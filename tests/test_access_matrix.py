@@ -787,7 +787,10 @@ SURVEY_DOCUMENT = {
             }
         ],
     },
-    "program": {"default_minutes": 150, "blocks": [{"code": "introduction", "title": {"da": "Introduktion"}, "minutes": 150}]},
+    "program": {
+        "default_minutes": 150,
+        "blocks": [{"code": "introduction", "title": {"da": "Introduktion"}, "minutes": 150}],
+    },
 }
 
 
