@@ -1,6 +1,7 @@
 """Where the app's time goes in the respondent flow: cProfile over in-process requests.
 
     .venv/bin/python bench/profile_flow.py [--db sqlite|postgres] [--questionnaires 40] [--target app|ceiling]
+        [--top N] [--show-sql] [--pyinstrument]
 
 Same settings as the load benchmark (DEBUG off, production middleware), same database
 set-up, but the requests go through Django's test client in this one process (with
@@ -84,6 +85,11 @@ def main() -> None:
     parser.add_argument("--app-settings", default="bench.app_settings")
     parser.add_argument("--top", type=int, default=35, help="functions to list; 0: no profiler, just CPU per step")
     parser.add_argument("--show-sql", action="store_true", help="print one request's SQL per step")
+    parser.add_argument(
+        "--pyinstrument",
+        action="store_true",
+        help="sample with pyinstrument (pip-install it into the venv yourself; not a dependency) instead of cProfile",
+    )
     args = parser.parse_args()
     args.workers, args.threads, args.worker_class = 1, 1, "sync"
 
@@ -111,14 +117,23 @@ def main() -> None:
         for token in tokens[:warmup]:
             survey_load.questionnaire(ClientBrowser(defaultdict(list)), token, rng, float("inf"))
         # CPU time, not wall time: the figures hold on a busy machine too.
-        profiler = cProfile.Profile(time.process_time) if args.top else None
+        sampler = None
+        if args.pyinstrument:
+            from pyinstrument import Profiler
+
+            sampler = Profiler(interval=0.0005)
+        profiler = cProfile.Profile(time.process_time) if args.top and not sampler else None
         started = time.process_time()
         if profiler:
             profiler.enable()
+        if sampler:
+            sampler.start()
         for token in tokens[warmup:]:
             survey_load.questionnaire(ClientBrowser(times, queries), token, rng, float("inf"))
         if profiler:
             profiler.disable()
+        if sampler:
+            sampler.stop()
         elapsed = time.process_time() - started
         n = len(tokens) - warmup
         print(
@@ -135,6 +150,8 @@ def main() -> None:
                 print(f"\n-- {kind}")
                 for sql in queries[kind][-1]:
                     print("   ", sql[:300])
+        if sampler:
+            print(sampler.output_text(unicode=False, color=False, show_all=False))
         for sort in ("tottime", "cumulative") if profiler else ():
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(args.top)

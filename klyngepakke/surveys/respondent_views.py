@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from klyngepakke.core.questionnaire import FieldError, Questionnaire, Section
+from klyngepakke.core.questionnaire import FieldError, Section
 from klyngepakke.core.scoring import respondent_scores
 
+from . import respondent_pages as pages
 from . import respondent_throttle, selectors, services
 from .answers import answer_rows
-from .models import Invitation
+from .selectors import RespondentState
 
 SESSION_INVITATION = "survey_invitation"
 SESSION_FEEDBACK = "survey_feedback"
@@ -112,32 +113,23 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     address = _client_address(request)
     if respondent_throttle.is_blocked(address):
         return _problem(request, "throttled")
-    check = selectors.invitation_for_token(token)
-    if check.problem:
-        if check.problem == "invalid":
+    invitation_id, problem = selectors.invitation_for_token(token)
+    if problem:
+        if problem == "invalid":
             respondent_throttle.record_bad_link(address)
-        return _problem(request, check.problem)
-    request.session.cycle_key()
+        return _problem(request, problem)
     request.session.pop(SESSION_FEEDBACK, None)
-    assert check.invitation is not None
-    request.session[SESSION_INVITATION] = check.invitation.pk
+    if request.session.session_key is not None:
+        # The browser brought a session: continue under a new key (no fixation). A
+        # browser without one gets a fresh key when the session is saved.
+        request.session.cycle_key()
+    request.session[SESSION_INVITATION] = invitation_id
     response = redirect("surveys:landing")
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
-class _Context:
-    def __init__(self, invitation: Invitation, questionnaire: Questionnaire, answers: dict[str, Any]) -> None:
-        self.invitation = invitation
-        self.questionnaire = questionnaire
-        self.answers = answers
-
-    @property
-    def sections(self) -> tuple[Section, ...]:
-        return self.questionnaire.visible_sections(self.answers)
-
-
-def _current(request: HttpRequest) -> _Context | HttpResponse:
+def _current(request: HttpRequest) -> RespondentState | HttpResponse:
     invitation_id = request.session.get(SESSION_INVITATION)
     if invitation_id is None:
         if SESSION_FEEDBACK in request.session:
@@ -145,12 +137,10 @@ def _current(request: HttpRequest) -> _Context | HttpResponse:
             # receipt again instead of an error.
             return redirect("surveys:thanks")
         return _problem(request, "no_session")
-    check = selectors.invitation_by_id(invitation_id)
-    if check.problem:
-        return _problem(request, "closed" if check.problem == "invalid" else check.problem)
-    assert check.invitation is not None
-    questionnaire = selectors.questionnaire_for(check.invitation.round)
-    return _Context(check.invitation, questionnaire, selectors.partial_answers(check.invitation))
+    state, problem = selectors.respondent_state(invitation_id)
+    if state is None:
+        return _problem(request, "closed" if problem == "invalid" else problem)
+    return state
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -164,23 +154,22 @@ def landing(request: HttpRequest) -> HttpResponse:
     current = _current(request)
     if isinstance(current, HttpResponse):
         return current
-    document = current.invitation.round.package_version.document
-    sections = current.sections
-    resume = next((s for s in sections if not _section_answered(s, current.answers)), None)
-    started = bool(current.answers)
+    questionnaire, answers = current.questionnaire, current.answers
+    sections = questionnaire.visible_sections(answers)
+    resume = next((s for s in sections if not _section_answered(s, answers)), None)
     # Every page answered: a returning doctor goes straight to the review.
     start_url = reverse("surveys:section", args=[resume.code]) if resume else reverse("surveys:review")
     return _page(
         request,
         "surveys/respondent/landing.html",
         {
-            "title": _text(document["title"]),
-            "intro": _text(current.questionnaire.intro),
-            "minutes": current.questionnaire.estimated_minutes,
-            "cluster": current.invitation.round.order.cluster.name,
-            "closes_at": current.invitation.round.closes_at,
+            "title": _text(current.document["title"]),
+            "intro": _text(questionnaire.intro),
+            "minutes": questionnaire.estimated_minutes,
+            "cluster": selectors.round_cluster_name(current.round_id),
+            "closes_at": current.closes_at,
             "start_url": start_url,
-            "started": started,
+            "started": bool(answers),
         },
     )
 
@@ -198,19 +187,36 @@ def _neighbours(sections: tuple[Section, ...], code: str) -> tuple[Section | Non
 
 
 def _question_view(section: Section, answers: dict[str, Any], errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The section's questions for the template, with markers where the answers go.
+
+    The markup depends on `answers` only through routing (which questions show), so it
+    can be kept for everyone on the same route; respondent_pages fills the answers in.
+    """
     shown = []
     for question in section.visible_questions(answers):
+        labels = [(o.code, _text(o.label)) for o in question.options]
         shown.append(
             {
                 "q": question,
                 "text": _text(question.text),
                 "help": _text(question.help),
-                "options": [{"code": o.code, "label": _text(o.label)} for o in question.options],
+                "options": [
+                    {"code": code, "label": label, "checked": pages.checked(question.code, code)}
+                    for code, label in labels
+                ],
                 "items": [
-                    {"code": i.code, "text": _text(i.text), "value": answers.get(i.code), "error": errors.get(i.code)}
+                    {
+                        "code": i.code,
+                        "text": _text(i.text),
+                        "error": errors.get(i.code),
+                        "options": [
+                            {"code": code, "label": label, "checked": pages.checked(i.code, code)}
+                            for code, label in labels
+                        ],
+                    }
                     for i in question.items
                 ],
-                "value": answers.get(question.code),
+                "value": pages.text(question.code),
                 "error": errors.get(question.code),
             }
         )
@@ -225,8 +231,8 @@ def section(request: HttpRequest, code: str) -> HttpResponse:
         return current
     questionnaire, answers = current.questionnaire, dict(current.answers)
     target = questionnaire.section(code)
-    sections = current.sections
-    if target is None or target.code not in [s.code for s in sections]:
+    sections = questionnaire.visible_sections(answers)
+    if target is None or target.code not in {s.code for s in sections}:
         return redirect("surveys:landing")
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -241,17 +247,17 @@ def section(request: HttpRequest, code: str) -> HttpResponse:
         if field_errors and not going_back:
             errors = {e.code: _error_message(e, target) for e in field_errors}
         else:
-            services.save_partial(current.invitation, answers)
+            services.save_partial(current.invitation_id, answers, exists=bool(current.answers))
             sections = questionnaire.visible_sections(answers)
             previous, following, _ = _neighbours(sections, target.code)
             if going_back:
                 return redirect("surveys:section", previous.code) if previous else redirect("surveys:landing")
             return redirect("surveys:section", following.code) if following else redirect("surveys:review")
     previous, _following, index = _neighbours(sections, target.code)
-    return _page(
-        request,
-        "surveys/respondent/section.html",
-        {
+    visible = tuple(q.code for q in target.visible_questions(answers))
+
+    def context() -> dict[str, Any]:
+        return {
             "section": target,
             "title": _text(target.title),
             "intro": _text(target.intro),
@@ -261,17 +267,23 @@ def section(request: HttpRequest, code: str) -> HttpResponse:
             "steps": len(sections) + 1,
             "percent": round(100 * index / (len(sections) + 1)),
             "has_previous": previous is not None,
-        },
-        status=400 if errors else 200,
+        }
+
+    # Everything the markup depends on; pages with validation messages are not kept.
+    key = None if errors else (current.version_id, current.content_hash, target.code, visible, index, len(sections))
+    response = pages.respond(
+        request, "surveys/respondent/section.html", context, answers, key=key, status=400 if errors else 200
     )
+    response["Referrer-Policy"] = PAGE_REFERRER_POLICY
+    return response
 
 
-def _display_answer(question: Any, value: Any) -> str:
+def _display_answer(question: Any, value: Any, labels: dict[str, str]) -> str:
+    """The review's text for an answer; `labels` maps the question's option codes to labels."""
     if value is None:
         return ""
     if question.type == "text":
         return str(value)
-    labels = {o.code: _text(o.label) for o in question.options}
     if isinstance(value, list):
         return ", ".join(labels.get(v, v) for v in value)
     return labels.get(value, value)
@@ -287,49 +299,67 @@ def review(request: HttpRequest) -> HttpResponse:
     missing = questionnaire.missing_required(answers)
     if request.method == "POST" and not missing:
         rows = answer_rows(questionnaire, answers)
-        outcome = services.store_submission(current.invitation.pk, rows)
+        outcome = services.store_submission(current.invitation_id, rows, round_id=current.round_id)
         if not outcome.stored:
             return _problem(request, outcome.reason)
-        feedback = _feedback(current.invitation, answers)
+        feedback = _feedback(current, answers)
         # A fresh session that knows nothing of the invitation holds only the feedback.
         request.session.flush()
         request.session[SESSION_FEEDBACK] = feedback
         return redirect("surveys:thanks")
-    summary = []
-    for sec in current.sections:
-        rows_view = []
-        for question in sec.visible_questions(answers):
-            if question.type == "matrix":
-                for item in question.items:
+    sections = questionnaire.visible_sections(answers)
+    shown = [(sec, sec.visible_questions(answers)) for sec in sections]
+
+    def context() -> dict[str, Any]:
+        summary = []
+        for sec, questions in shown:
+            rows_view = []
+            for question in questions:
+                if question.type == "matrix":
+                    for item in question.items:
+                        rows_view.append({"text": _text(item.text), "answer": pages.answer(question.code, item.code)})
+                else:
                     rows_view.append(
-                        {"text": _text(item.text), "answer": _display_answer(question, answers.get(item.code))}
+                        {"text": _text(question.text), "answer": pages.answer(question.code, question.code)}
                     )
-            else:
-                rows_view.append(
-                    {"text": _text(question.text), "answer": _display_answer(question, answers.get(question.code))}
-                )
-        summary.append({"code": sec.code, "title": _text(sec.title), "rows": rows_view})
-    missing_view = [{"section": s.code, "title": _text(s.title)} for s, _ in missing]
-    unique_missing = list({m["section"]: m for m in missing_view}.values())
-    sections = current.sections
-    return _page(
-        request,
-        "surveys/respondent/review.html",
-        {
+            summary.append({"code": sec.code, "title": _text(sec.title), "rows": rows_view})
+        missing_view = [{"section": s.code, "title": _text(s.title)} for s, _ in missing]
+        return {
             "summary": summary,
-            "missing": unique_missing,
+            "missing": list({m["section"]: m for m in missing_view}.values()),
             "step": len(sections) + 1,
             "steps": len(sections) + 1,
             "percent": round(100 * len(sections) / (len(sections) + 1)),
             "last_section": sections[-1].code if sections else None,
-        },
+        }
+
+    labels: dict[str, dict[str, str]] = {}
+    unanswered = str(_("(ikke besvaret)"))
+
+    def show(question_code: str, value: Any) -> str:
+        question = questionnaire.questions[question_code]
+        if question_code not in labels:
+            labels[question_code] = {o.code: _text(o.label) for o in question.options}
+        return _display_answer(question, value, labels[question_code]) or unanswered
+
+    route = tuple((sec.code, tuple(q.code for q in questions)) for sec, questions in shown)
+    key = None if missing else (current.version_id, current.content_hash, route)
+    response = pages.respond(
+        request,
+        "surveys/respondent/review.html",
+        context,
+        answers,
+        key=key,
+        show=show,
         status=400 if request.method == "POST" else 200,
     )
+    response["Referrer-Policy"] = PAGE_REFERRER_POLICY
+    return response
 
 
-def _feedback(invitation: Invitation, answers: dict[str, Any]) -> dict[str, Any]:
-    document = invitation.round.package_version.document
-    region = invitation.round.order.cluster.region.code
+def _feedback(current: RespondentState, answers: dict[str, Any]) -> dict[str, Any]:
+    document = current.document
+    region = selectors.round_region_code(current.round_id)
     scores = [
         {
             "label": _text(result.definition.label),

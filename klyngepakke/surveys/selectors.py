@@ -2,67 +2,151 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 
-from .models import Invitation, InvitationToken, Order, PartialAnswers, Round
+from .models import Invitation, InvitationToken, Order, Round
 from .tokens import hash_token, looks_like_token
 
 
-@dataclass(frozen=True)
-class TokenCheck:
-    invitation: Invitation | None
-    problem: str = ""  # "invalid" | "answered" | "closed"
+def _problem(answered: bool, closes_at: datetime, closed_at: datetime | None) -> str:
+    if answered:
+        return "answered"
+    if closed_at is not None or closes_at <= timezone.now():
+        return "closed"
+    return ""
 
 
-def check_invitation(invitation: Invitation | None) -> TokenCheck:
-    if invitation is None:
-        return TokenCheck(None, "invalid")
-    if invitation.answered:
-        return TokenCheck(invitation, "answered")
-    round_ = invitation.round
-    if not round_.is_open or round_.closes_at <= timezone.now():
-        return TokenCheck(invitation, "closed")
-    return TokenCheck(invitation)
-
-
-def invitation_for_token(token: str) -> TokenCheck:
+def invitation_for_token(token: str) -> tuple[int | None, str]:
+    """The invitation behind an e-mailed link, and a problem ("invalid" | "answered" | "closed") or ""."""
     if not looks_like_token(token):
-        return TokenCheck(None, "invalid")
-    found = (
-        InvitationToken.objects.select_related(
-            "invitation__round__package_version", "invitation__round__order__cluster"
+        return None, "invalid"
+    # At most one row (unique hash; below, a primary key): no .first(), whose ORDER BY
+    # and LIMIT cost more CPU than the query itself.
+    rows = list(
+        InvitationToken.objects.filter(token_hash=hash_token(token)).values_list(
+            "invitation_id", "invitation__answered", "invitation__round__closes_at", "invitation__round__closed_at"
         )
-        .filter(token_hash=hash_token(token))
-        .first()
     )
-    return check_invitation(found.invitation if found else None)
+    if not rows:
+        return None, "invalid"
+    invitation_id, answered, closes_at, closed_at = rows[0]
+    return invitation_id, _problem(answered, closes_at, closed_at)
 
 
-def invitation_by_id(invitation_id: int | None) -> TokenCheck:
-    """The invitation behind a respondent's session, on every page of the questionnaire.
+@dataclass(frozen=True)
+class RespondentState:
+    """What every page of the questionnaire needs, read in one narrow query.
 
-    One query, without the package document (tens of KB of JSON): a version used by a
-    round never changes, so its document comes from a per-process cache.
+    No model instances: the invitation's answered flag, the round's dates and the
+    package version's key, and the partial answers kept for resume. The package
+    document and the parsed questionnaire come from per-process caches, since a version
+    used by a round never changes (catalogue.services.lock_version).
     """
+
+    invitation_id: int
+    round_id: int
+    version_id: int
+    content_hash: str
+    closes_at: datetime
+    answers: dict[str, Any]
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return _document(self.version_id, self.content_hash)
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return _cached_questionnaire(self.version_id, self.content_hash, self.document)
+
+
+class _PreparedRead:
+    """A one-row read whose SQL the ORM builds once per process; each call only runs it.
+
+    For the questionnaire's read on every page: building a query (cloning, resolving
+    the joins, compiling) costs Django several times the CPU of running this primary-key
+    lookup. The values come back as the database driver returns them (see _aware, _json).
+    """
+
+    def __init__(self, queryset: Callable[[Any], QuerySet[Any]], sentinel: Any) -> None:
+        self._queryset = queryset
+        self._sentinel = sentinel
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def row(self, value: Any) -> tuple[Any, ...] | None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.alias, connection.vendor)
+        sql = self._sql.get(key)
+        if sql is None:
+            sql, params = self._queryset(self._sentinel).query.sql_with_params()
+            if tuple(params) != (self._sentinel,):
+                raise ValueError(f"expected the one parameter {self._sentinel!r}, got {params!r}")
+            self._sql[key] = sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value])
+            return cursor.fetchone()
+
+
+def _aware(value: Any) -> Any:
+    # SQLite returns text in UTC, PostgreSQL an aware datetime.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _json(value: Any) -> Any:
+    # Both backends return JSON as text (Django has psycopg leave jsonb undecoded).
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+_STATE = _PreparedRead(
+    lambda invitation_id: Invitation.objects.filter(pk=invitation_id).values_list(
+        "answered",
+        "round_id",
+        "round__closes_at",
+        "round__closed_at",
+        "round__package_version_id",
+        "round__package_version__content_hash",
+        "partial__answers",
+    ),
+    sentinel=-1,
+)
+
+
+def respondent_state(invitation_id: int | None) -> tuple[RespondentState | None, str]:
+    """The state behind a respondent's session and a problem ("invalid" | "answered" | "closed") or ""."""
     if invitation_id is None:
-        return TokenCheck(None, "invalid")
-    invitation = (
-        Invitation.objects.select_related("round__package_version", "round__order__cluster__region", "partial")
-        .defer("round__package_version__document")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is not None:
-        version = invitation.round.package_version
-        version.document = _document(version.pk, version.content_hash)
-    return check_invitation(invitation)
+        return None, "invalid"
+    row = _STATE.row(invitation_id)
+    if row is None:
+        return None, "invalid"
+    answered, round_id, closes_at, closed_at, version_id, content_hash, answers = row
+    closes_at = _aware(closes_at)
+    problem = _problem(bool(answered), closes_at, _aware(closed_at))
+    if problem:
+        return None, problem
+    return RespondentState(invitation_id, round_id, version_id, content_hash, closes_at, _json(answers) or {}), ""
+
+
+def round_cluster_name(round_id: int) -> str:
+    return Round.objects.filter(pk=round_id).values_list("order__cluster__name", flat=True).get()
+
+
+def round_region_code(round_id: int) -> str:
+    return Round.objects.filter(pk=round_id).values_list("order__cluster__region__code", flat=True).get()
 
 
 _DOCUMENTS: dict[tuple[int, str], dict[str, Any]] = {}
@@ -97,14 +181,6 @@ def _cached_questionnaire(version_id: int, content_hash: str, document: dict[str
             _PARSED.clear()
         _PARSED[key] = parsed
     return parsed
-
-
-def partial_answers(invitation: Invitation) -> dict[str, Any]:
-    try:
-        # Loaded with the invitation by invitation_by_id (no second query).
-        return dict(invitation.partial.answers)
-    except PartialAnswers.DoesNotExist:
-        return {}
 
 
 def orders_for_cluster(cluster_id: int) -> QuerySet[Order]:

@@ -219,26 +219,51 @@ class SubmitOutcome:
     reason: str = ""  # "already_answered" | "closed" when not stored
 
 
-def store_submission(invitation_id: int, rows: list[tuple[str, str, float | None, str]]) -> SubmitOutcome:
-    """Store one questionnaire exactly once.
+def store_submission(
+    invitation_id: int, rows: list[tuple[str, str, float | None, str]], *, round_id: int | None = None
+) -> SubmitOutcome:
+    """Store one questionnaire exactly once; `round_id` is the invitation's round if known.
 
     The conditional UPDATE is the guard: of any number of concurrent submits for the
-    same invitation only one sees answered=False, and its response is written in the
-    same transaction. The response row carries no link back to the invitation.
+    same invitation only one sees answered=False (a condition on the invitation row
+    itself, which PostgreSQL re-checks on the row a concurrent claim left), and only
+    while the round is open (checked in the same statement, inside the transaction, so
+    on SQLite under the write lock). Its response is written in the same transaction.
+    The response row carries no link back to the invitation.
     """
+    if round_id is None:
+        round_id = Invitation.objects.filter(pk=invitation_id).values_list("round_id", flat=True).first()
+        if round_id is None:
+            return SubmitOutcome(False, "closed")
+    # Built before the transaction, so that the write lock (all of SQLite) is held only
+    # for the statements themselves.
+    response = Response(round_id=round_id)
+    answers = [Answer(response=response, code=c, option=o, value=v, text=t) for c, o, v, t in rows]
     with transaction.atomic():
-        invitation = Invitation.objects.select_related("round").filter(pk=invitation_id).first()
-        if invitation is None:
-            return SubmitOutcome(False, "closed")
-        round_ = invitation.round
-        if not round_.is_open or round_.closes_at <= timezone.now():
-            return SubmitOutcome(False, "closed")
-        claimed = Invitation.objects.filter(pk=invitation_id, answered=False).update(answered=True)
+        open_round = Round.objects.filter(pk=round_id, closed_at__isnull=True, closes_at__gt=timezone.now())
+        claimed = Invitation.objects.filter(pk=invitation_id, answered=False, round__in=open_round.values("pk")).update(
+            answered=True
+        )
         if claimed != 1:
-            return SubmitOutcome(False, "already_answered")
-        _store_response(round_, rows)
+            return SubmitOutcome(False, _refusal(invitation_id))
+        response.save(force_insert=True)
+        Answer.objects.bulk_create(answers)
         PartialAnswers.objects.filter(invitation_id=invitation_id).delete()
     return SubmitOutcome(True)
+
+
+def _refusal(invitation_id: int) -> str:
+    found = (
+        Invitation.objects.filter(pk=invitation_id)
+        .values_list("answered", "round__closed_at", "round__closes_at")
+        .first()
+    )
+    if found is None:
+        return "closed"
+    answered, closed_at, closes_at = found
+    if closed_at is not None or closes_at <= timezone.now():
+        return "closed"
+    return "already_answered" if answered else "closed"
 
 
 def default_closes_at(now: datetime | None = None) -> datetime:
@@ -262,12 +287,13 @@ def shown_response_count(round_: Round) -> int:
     return snapshot.count
 
 
-def save_partial(invitation: Invitation, answers: dict[str, object]) -> None:
-    # One UPDATE in the common case; the row is created on the first page only.
-    if PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers):
+def save_partial(invitation_id: int, answers: dict[str, object], *, exists: bool = True) -> None:
+    """Keep a respondent's answers so far. One statement: an UPDATE of the row, or its
+    INSERT on the first page (`exists=False`: the caller read that there is none yet)."""
+    if exists and PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers):
         return
     try:
         with transaction.atomic():
-            PartialAnswers.objects.create(invitation_id=invitation.pk, answers=answers)
+            PartialAnswers.objects.create(invitation_id=invitation_id, answers=answers)
     except IntegrityError:  # a second tab created it meanwhile
-        PartialAnswers.objects.filter(invitation_id=invitation.pk).update(answers=answers)
+        PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers)
