@@ -18,6 +18,11 @@ class RoundAggregate(models.Model):
     option_counts = models.JSONField()
     # {score code: [sum of scores, number of scores]}
     score_sums = models.JSONField()
+    # The round's region and country comparison groups, computed once: they take only
+    # rounds closed before this one, so they never change. `comparisons_basis` says what
+    # they were computed under (period, k, region); a change of it recomputes them.
+    comparisons = models.JSONField(null=True, blank=True)
+    comparisons_basis = models.CharField(max_length=120, blank=True)
 
     def __str__(self) -> str:
         return f"Aggregat for runde {self.round_id}"

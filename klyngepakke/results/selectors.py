@@ -8,14 +8,11 @@ returning it.
 from __future__ import annotations
 
 import calendar
-import hashlib
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from django.core.cache import cache
-from django.db.models import Count, Max
 
 from klyngepakke.core.disclosure import Policy, Publication, Withheld, publish
 from klyngepakke.core.questionnaire import Questionnaire
@@ -136,18 +133,30 @@ def _months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+def round_comparisons(round_: Round) -> tuple[ComparisonGroup, ...]:
+    """A closed round's comparison groups (computed and stored on first use)."""
+    document = round_.package_version.document
+    return _comparisons(round_, Questionnaire(document), score_definitions(document), policy_for(document))
+
+
 def _comparisons(
     round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
 ) -> tuple[ComparisonGroup, ...]:
     """The rest of the region and the rest of the country: every closed round of any
-    package that asked the same item codes (or has the same scores) and closed within the
-    comparison period up to this round's own close. Anchoring the period at the round's
-    close makes the comparison as frozen as the round itself."""
+    package that asked the same item codes (or has the same score codes) and closed within
+    the comparison period up to this round's own close. Anchoring the period at the
+    round's close makes the comparison as frozen as the round itself, so it is computed
+    once and stored with the round's aggregate."""
     region = round_.order.cluster.region
     own = (
         RoundAggregate.objects.filter(round=round_).first()
         or responses.round_aggregates([round_.pk], list(definitions))[0]
     )
+    months = comparison_months(round_)
+    assert round_.closed_at is not None
+    basis = f"months={months};k={policy.k};region={region.pk};closed={round_.closed_at.isoformat()}"
+    if own.comparisons is not None and own.comparisons_basis == basis:
+        return tuple(ComparisonGroup(**group) for group in own.comparisons)
     codes = frozenset(
         code
         for question in questionnaire.questions.values()
@@ -155,8 +164,7 @@ def _comparisons(
         for code in question.answer_codes
     )
     scores = frozenset(d.code for d in definitions)
-    assert round_.closed_at is not None
-    window = (_months_before(round_.closed_at, comparison_months(round_)), round_.closed_at)
+    window = (_months_before(round_.closed_at, months), round_.closed_at)
     labelled = ((f"Resten af {region.name}", region.pk), ("Hele landet (andre klynger)", None))
     # Pools first: they store any missing aggregate, this cluster's earlier rounds included.
     pools = [(label, _pool(window, region_id, policy.k, codes, scores)) for label, region_id in labelled]
@@ -168,7 +176,11 @@ def _comparisons(
         round__closed_at__lte=window[1],
     ).exclude(round=round_)
     mine = [own, *earlier]
-    return tuple(_comparison(label, pool, mine, codes, questionnaire, definitions, policy) for label, pool in pools)
+    groups = tuple(_comparison(label, pool, mine, codes, questionnaire, definitions, policy) for label, pool in pools)
+    RoundAggregate.objects.filter(pk=own.pk).update(
+        comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis
+    )
+    return groups
 
 
 @dataclass(frozen=True)
@@ -192,38 +204,30 @@ def _pool(
     missing = list(rounds.filter(aggregate__isnull=True).select_related("package_version"))
     for round_ in missing:
         responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
-    stored = RoundAggregate.objects.filter(round__in=rounds, respondents__gte=k)
-    signature = stored.aggregate(n=Count("id"), last=Max("id"))
-    fingerprint = hashlib.sha256(repr((sorted(codes), sorted(scores))).encode()).hexdigest()[:16]
-    key = (
-        f"results-pool:{window[0].isoformat()}:{window[1].isoformat()}:{region_id}:{k}:{fingerprint}:"
-        f"{signature['n']}:{signature['last']}"
+    stored = RoundAggregate.objects.filter(round__in=rounds, respondents__gte=k).only(
+        "round_id", "respondents", "option_counts", "score_sums"
     )
-    pool = cache.get(key)
-    if pool is None:
-        counts: dict[str, dict[str, int]] = {}
-        sums: dict[str, tuple[float, int]] = {}
-        code_rounds: dict[str, int] = {}
-        ids: set[int] = set()
-        respondents = 0
-        for aggregate in stored.iterator(chunk_size=500):
-            shared_items = codes.intersection(aggregate.option_counts)
-            shared_scores = scores.intersection(aggregate.score_sums)
-            if not shared_items and not shared_scores:
-                continue
-            ids.add(aggregate.round_id)
-            respondents += aggregate.respondents
-            _add_counts(counts, {code: aggregate.option_counts[code] for code in shared_items}, 1)
-            for code in shared_items:
-                code_rounds[code] = code_rounds.get(code, 0) + 1
-            for code in shared_scores:
-                total, n = aggregate.score_sums[code]
-                before = sums.get(code, (0.0, 0))
-                sums[code] = (before[0] + total, before[1] + n)
-                code_rounds[code] = code_rounds.get(code, 0) + 1
-        pool = _Pool(frozenset(ids), respondents, counts, sums, code_rounds)
-        cache.set(key, pool, timeout=24 * 3600)
-    return pool
+    counts: dict[str, dict[str, int]] = {}
+    sums: dict[str, tuple[float, int]] = {}
+    code_rounds: dict[str, int] = {}
+    ids: set[int] = set()
+    respondents = 0
+    for aggregate in stored.iterator(chunk_size=500):
+        shared_items = codes.intersection(aggregate.option_counts)
+        shared_scores = scores.intersection(aggregate.score_sums)
+        if not shared_items and not shared_scores:
+            continue
+        ids.add(aggregate.round_id)
+        respondents += aggregate.respondents
+        _add_counts(counts, {code: aggregate.option_counts[code] for code in shared_items}, 1)
+        for code in shared_items:
+            code_rounds[code] = code_rounds.get(code, 0) + 1
+        for code in shared_scores:
+            total, n = aggregate.score_sums[code]
+            before = sums.get(code, (0.0, 0))
+            sums[code] = (before[0] + total, before[1] + n)
+            code_rounds[code] = code_rounds.get(code, 0) + 1
+    return _Pool(frozenset(ids), respondents, counts, sums, code_rounds)
 
 
 def _add_counts(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int]], sign: int) -> None:

@@ -1,10 +1,15 @@
-"""Writes of the results layer: storing each closed round's aggregate once."""
+"""Writes of the results layer: storing each closed round's aggregate and comparison
+groups once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from klyngepakke.core.scoring import score_definitions
 
-from . import responses
+from . import responses, selectors
 from .models import RoundAggregate
 
 
@@ -18,4 +23,24 @@ def store_missing_aggregates(limit: int = 200) -> int:
     )
     for round_ in rounds:
         responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    return len(rounds)
+
+
+# Older rounds get their comparison groups when their page is first viewed.
+RECENT_DAYS = 30
+
+
+def store_missing_comparisons(limit: int = 20) -> int:
+    """Compute the comparison groups of recently closed rounds that have none yet (the
+    scheduler runs this after the aggregates), so the first results page after a close
+    is as fast as any later one. Returns how many rounds got them."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    rounds = list(
+        responses.closed_rounds()
+        .filter(closed_at__gte=since, aggregate__isnull=False, aggregate__comparisons__isnull=True)
+        .select_related("order__cluster__region", "order__package", "package_version")
+        .order_by("closed_at")[:limit]
+    )
+    for round_ in rounds:
+        selectors.round_comparisons(round_)
     return len(rounds)

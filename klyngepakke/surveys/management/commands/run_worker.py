@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
-from klyngepakke.results.services import store_missing_aggregates
+from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys.reminders import queue_due_reminders
 from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             batches = queue_due_reminders()
             report = process_outbox()
             store_missing_aggregates()
+            store_missing_comparisons()
             built = build_missing_materials()
             if closed or moved or batches or built or report.sent or report.retrying or report.failed:
                 self.stdout.write(
