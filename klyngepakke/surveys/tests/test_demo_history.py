@@ -24,7 +24,7 @@ from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry import demo as registry_demo
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
 from klyngepakke.registry.services import seed_demo
-from klyngepakke.surveys import demo, services
+from klyngepakke.surveys import demo, demo_writer, services
 from klyngepakke.surveys.models import (
     Answer,
     Invitation,
@@ -50,8 +50,8 @@ def history(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
         seed_demo(SEED)
         factories.shipped_catalogue()
-        report = demo.seed_history(SEED, now=now)
-        inputs = demo.history_inputs()
+        report = demo_writer.seed_history(SEED, now=now)
+        inputs = demo_writer.history_inputs()
     yield report, now, inputs
     with django_db_blocker.unblock():
         for model in (
@@ -119,7 +119,7 @@ def test_the_database_holds_the_plan(history, db):
     assert dict(Order.objects.values_list("state").annotate(n=Count("id"))) == plan.state_counts()
     assert Round.objects.count() == len(plan.rounds) == report.rounds
     assert Response.objects.count() == plan.response_count() == report.responses
-    assert demo.stored_digest() == plan.digest()
+    assert demo_writer.stored_digest() == plan.digest()
 
 
 def test_every_order_state_is_present(history, db):
@@ -292,13 +292,18 @@ def test_solo_doctors_skip_partnership_questions(history, db):
 
 
 def test_re_running_does_nothing(history, db, settings):
-    before = (Order.objects.count(), Round.objects.count(), Response.objects.count(), demo.stored_digest())
+    before = (Order.objects.count(), Round.objects.count(), Response.objects.count(), demo_writer.stored_digest())
 
-    again = demo.seed_history(SEED)
+    again = demo_writer.seed_history(SEED)
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
 
     assert not again.created
     assert "No demo history added" in out.getvalue()
-    assert (Order.objects.count(), Round.objects.count(), Response.objects.count(), demo.stored_digest()) == before
+    assert (
+        Order.objects.count(),
+        Round.objects.count(),
+        Response.objects.count(),
+        demo_writer.stored_digest(),
+    ) == before

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from klyngepakke.registry.demo import DEFAULT_SEED
 from klyngepakke.registry.services import DemoRefused, seed_demo
-from klyngepakke.surveys.demo import seed_history
+from klyngepakke.surveys.demo_writer import seed_history
 
 
 class Command(BaseCommand):

@@ -1,0 +1,185 @@
+"""Writing the demo history that `demo.py` plans: through the same services as real use,
+each row moved back to its planned time afterwards."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package
+from klyngepakke.core.questionnaire import Questionnaire
+from klyngepakke.outbox.models import OutboxMessage
+from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+
+from . import services
+from .answers import AnswerRow
+from .demo import (
+    PACKAGE_CODES,
+    ClusterFacts,
+    HistoryPlan,
+    HistoryReport,
+    PackageFacts,
+    PlannedOrder,
+    _digest,
+    plan_history,
+)
+from .models import Answer, Invitation, Order, OrderEvent, Response, Round
+
+
+def history_inputs() -> tuple[list[ClusterFacts], dict[str, PackageFacts], dict[str, str]]:
+    """The plan's inputs read from the database: clusters with their active members,
+    the shipped packages (missing ones left out) and the demo logins' featured clusters."""
+    members: dict[str, list[tuple[str, str]]] = {}
+    for cluster, email, kind in Member.objects.filter(active=True).values_list(
+        "practice__cluster__code", "email", "practice__kind"
+    ):
+        members.setdefault(cluster, []).append((email, kind))
+    clusters = [
+        ClusterFacts(code, name, region, tuple(sorted(members.get(code, []))))
+        for code, name, region in Cluster.objects.values_list("code", "name", "region__code")
+    ]
+    packages = {}
+    for package in Package.objects.filter(code__in=PACKAGE_CODES).select_related("current_version"):
+        if package.current_version is not None:
+            document = package.current_version.document
+            packages[package.code] = PackageFacts(
+                package.code, Questionnaire(document), int(document.get("program", {}).get("default_minutes") or 150)
+            )
+    featured: dict[str, str] = {}
+    for username, code, region in ClusterAssignment.objects.filter(
+        user__username__in=["koordinator", "koordinator2"], role=ClusterAssignment.Role.COORDINATOR
+    ).values_list("user__username", "cluster__code", "cluster__region__code"):
+        if username == "koordinator2":
+            featured[code] = "small"
+        else:
+            featured[code] = "showcase" if region == "hovedstaden" else "due"
+    return sorted(clusters, key=lambda c: c.code), packages, featured
+
+
+def seed_history(seed: int, now: datetime | None = None) -> HistoryReport:
+    """Give the demo country its history; does nothing if any order exists already."""
+    if Order.objects.exists():
+        return HistoryReport(False, "there are orders already")
+    clusters, packages, featured = history_inputs()
+    missing = [code for code in PACKAGE_CODES if code not in packages]
+    if missing:
+        return HistoryReport(False, f"packages not loaded ({', '.join(missing)}); run `manage.py load_catalogue`")
+    if not clusters:
+        return HistoryReport(False, "no clusters")
+    now = now or timezone.now()
+    plan = plan_history(seed, clusters, packages, now, featured)
+    _write(plan)
+    return HistoryReport(
+        True,
+        clusters=len(plan.clusters),
+        orders=len(plan.orders),
+        rounds=len(plan.rounds),
+        responses=plan.response_count(),
+        states=plan.state_counts(),
+    )
+
+
+@transaction.atomic
+def _write(plan: HistoryPlan) -> None:
+    # Everything a service stamps with the real clock during this run is later than
+    # `started`; each step moves its own rows back to the step's planned time.
+    started = timezone.now()
+    users = get_user_model().objects.in_bulk(["konsulent"], field_name="username")
+    consultant = users.get("konsulent")
+    coordinators = dict(
+        ClusterAssignment.objects.filter(role=ClusterAssignment.Role.COORDINATOR).values_list("cluster__code", "user")
+    )
+    coordinator_users = get_user_model().objects.in_bulk(list(coordinators.values()))
+    clusters = Cluster.objects.in_bulk([o.cluster for o in plan.orders], field_name="code")
+    packages = Package.objects.in_bulk(list(PACKAGE_CODES), field_name="code")
+    by_cluster: dict[str, list[PlannedOrder]] = {}
+    for order in plan.orders:
+        by_cluster.setdefault(order.cluster, []).append(order)
+    for code, orders in by_cluster.items():
+        coordinator = coordinator_users.get(coordinators.get(code)) if code in coordinators else None
+        actor = coordinator or consultant
+        steps = sorted(
+            ((when, index, kind, order) for index, order in enumerate(orders) for when, kind in order.steps()),
+            key=lambda step: (step[0], step[1]),
+        )
+        saved: dict[int, Order] = {}
+        rounds: dict[int, Round] = {}
+        for when, _index, kind, planned in steps:
+            key = id(planned)
+            if kind == "order":
+                order = services.order_package(clusters[code], packages[planned.package], actor)
+                follows_up = saved[id(planned.follows_up)].pk if planned.follows_up else None
+                Order.objects.filter(pk=order.pk).update(created_at=when, follows_up_id=follows_up)
+                saved[key] = order
+            elif kind == "plan":
+                saved[key] = services.plan_meeting(
+                    saved[key],
+                    meeting_date=planned.meeting_date,
+                    starts_at=planned.meeting_starts_at,
+                    place=planned.meeting_place,
+                    minutes=planned.meeting_minutes,
+                    program_notes=planned.program_notes,
+                    by=actor,
+                )
+            elif kind == "open":
+                rounds[key] = _open(saved[key], planned, consultant, started)
+            elif kind == "close":
+                assert planned.round is not None
+                services.close_round(rounds[key], None)
+                Round.objects.filter(pk=rounds[key].pk).update(
+                    closes_at=planned.round.closes_at, closed_at=planned.round.closed_at
+                )
+            elif kind == "held":
+                saved[key] = services.record_meeting_held(saved[key], planned.follow_up_due_on, actor)
+            elif kind == "due":
+                assert planned.follow_up_due_on is not None
+                services.mark_follow_ups_due(planned.follow_up_due_on)
+            elif kind == "done":
+                saved[key] = services.mark_done(saved[key], actor)
+            OrderEvent.objects.filter(at__gte=started).update(at=when)
+
+
+def _open(order: Order, planned: PlannedOrder, by: Any, started: datetime) -> Round:
+    planned_round = planned.round
+    assert planned_round is not None
+    # A round in the past is opened with a deadline ahead (the services, rightly, do not
+    # open or accept answers for a round that has closed), answered, closed, and only
+    # then given its planned dates.
+    closes_at = planned_round.closes_at if planned_round.closed_at is None else started + timedelta(days=1)
+    round_ = services.open_round(order, closes_at, by)
+    Round.objects.filter(pk=round_.pk).update(opened_at=planned_round.opened_at)
+    # The invitations went out when the round opened; none of them is sent again.
+    sent_at = planned_round.opened_at + timedelta(minutes=1)
+    OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, created_at__gte=started).update(
+        status=OutboxMessage.Status.SENT,
+        created_at=planned_round.opened_at,
+        next_attempt_at=planned_round.opened_at,
+        sent_at=sent_at,
+        attempts=1,
+    )
+    invitations = dict(Invitation.objects.filter(round=round_).values_list("member__email", "pk"))
+    for email, rows in planned_round.responses:
+        invitation = invitations.get(email)
+        if invitation is None:
+            continue
+        outcome = services.store_submission(invitation, rows)
+        if not outcome.stored:
+            raise RuntimeError(f"demo answer not stored ({outcome.reason})")
+    return round_
+
+
+def stored_digest() -> str:
+    """The same digest over the responses in the database."""
+    rounds = dict(Round.objects.values_list("pk", "order__cluster__code"))
+    packages = dict(Round.objects.values_list("pk", "order__package__code"))
+    round_of = dict(Response.objects.values_list("pk", "round_id"))
+    rows: dict[object, list[AnswerRow]] = {pk: [] for pk in round_of}
+    for response_id, code, option, value, text in Answer.objects.values_list(
+        "response_id", "code", "option", "value", "text"
+    ):
+        rows[response_id].append((code, option, value, text))
+    return _digest((rounds[round_of[pk]], packages[round_of[pk]], answer) for pk, answer in rows.items())
