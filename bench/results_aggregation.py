@@ -213,18 +213,20 @@ DIRECT_SQL = """
 
 def round_plan(round_) -> str:
     """Whether the per-round aggregate's query (`responses._aggregate`: counts per code and
-    option of one round) reads surveys_response by index or scans all of it."""
+    option of one round's responses, by their ids) uses the answer index or scans."""
     from django.db import connection
     from django.db.models import Count
 
+    from klyngepakke.results.responses import _response_ids
     from klyngepakke.surveys.models import Answer
 
-    query = Answer.objects.filter(response__round=round_).exclude(option="").values_list("code", "option")
+    ids = _response_ids(round_)
+    query = Answer.objects.filter(response_id__in=ids).exclude(option="").values_list("code", "option")
     sql, params = query.annotate(n=Count("id")).query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
-    return "seq scan" if "Seq Scan on surveys_response" in plan else "index"
+    return "seq scan" if "Seq Scan on surveys_answer" in plan or "Seq Scan on surveys_response" in plan else "index"
 
 
 def full_page(own) -> float:
