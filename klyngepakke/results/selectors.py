@@ -1,7 +1,7 @@
 """The results layer: every output (pages, JSON, decks, spreadsheets) gets its numbers here.
 
 It reads responses only through `results.responses`, only for closed rounds, and passes
-every figure through the disclosure core (`klyngepakke.core.disclosure`) before
+every figure through the disclosure core (`klyngepakke.core.publication`) before
 returning it.
 """
 
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from klyngepakke.core.disclosure import Policy, Publication, Withheld, publish
+from klyngepakke.core.disclosure import Policy, Withheld
+from klyngepakke.core.publication import Publication, publish
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.core.scoring import ScoreDefinition, score_definitions
 from klyngepakke.core.statistics import Comparison, Estimate, compare, summarize_group

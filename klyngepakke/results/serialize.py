@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from klyngepakke.core.disclosure import MaskedCount, PublicGroup, Withheld
+from klyngepakke.core.disclosure import MaskedCount, Withheld
+from klyngepakke.core.publication import PublicGroup
 from klyngepakke.core.statistics import Estimate
 
 from .charts import stacked_bar

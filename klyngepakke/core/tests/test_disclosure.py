@@ -29,19 +29,16 @@ from klyngepakke.core.disclosure import (
     MaskedCount,
     Policy,
     PublicChoice,
-    PublicGroup,
     PublicMultiple,
     PublicScore,
     Withheld,
     mask_row,
-    publish,
     publish_choice,
-    publish_group,
     publish_multiple,
     publish_score,
     publish_texts,
-    subgroup_reasons,
 )
+from klyngepakke.core.publication import PublicGroup, publish, publish_group, subgroup_reasons
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.core.scoring import score_definitions
 from klyngepakke.core.statistics import (
@@ -727,7 +724,8 @@ def test_the_attack_finds_what_naive_masking_would_reveal():
 
 
 def test_exact_small_counts_apply_to_the_whole_group_only():
-    from klyngepakke.core.disclosure import MaskedCount, Policy, PublicGroup, Withheld, publish_group
+    from klyngepakke.core.disclosure import MaskedCount, Policy, Withheld
+    from klyngepakke.core.publication import PublicGroup, publish_group
     from klyngepakke.core.statistics import BandCount, GroupSummary, ScoreSummary
 
     def group(n: int, high_risk: int) -> GroupSummary:
@@ -739,7 +737,7 @@ def test_exact_small_counts_apply_to_the_whole_group_only():
     whole = publish_group(group(34, 3), policy)
     assert isinstance(whole, PublicGroup)
     assert whole.scores["who5_index"].bands[0].count == 3
-    from klyngepakke.core.disclosure import publish
+    from klyngepakke.core.publication import publish
 
     parts = publish(group(34, 3), policy, subgroups={"solo": group(10, 2), "partnership": group(24, 1)})
     solo = parts.subgroups["solo"]

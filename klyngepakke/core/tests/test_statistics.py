@@ -27,8 +27,8 @@ from klyngepakke.core.statistics import (
     summarize_group,
     summarize_multiple,
     summarize_score,
-    t_quantile,
 )
+from klyngepakke.core.t_distribution import t_quantile
 from klyngepakke.core.tests.test_t_quantiles import TABLE
 
 PACKAGES = Path(__file__).resolve().parents[3] / "packages"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klyngepakke.core.statistics import t_density, t_quantile, t_upper_tail
+from klyngepakke.core.t_distribution import t_density, t_quantile, t_upper_tail
 
 # One-sided quantiles 0.90, 0.95, 0.975, 0.99, 0.995 as printed in the standard table
 # (e.g. NIST/SEMATECH e-Handbook of Statistical Methods, 1.3.6.7.2), to 3 decimals.
