@@ -279,7 +279,7 @@ def meeting_materials(round_id: int) -> MeetingMaterials:
         data_date=closed_on,
         themes=tuple(Theme(s["code"], _da(s["title"])) for s in document["questionnaire"]["sections"]),
         results=results_as_dict(results),
-        follow_up=follow_up_as_dict(follow_up_for(round_)),
+        follow_up=follow_up_as_dict(follow_up_for(round_, results)),
         runbook=_runbook(document, _anchors(round_)),
         offers=_offers(document, cluster.region.code),
         help_contacts=tuple(

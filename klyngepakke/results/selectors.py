@@ -328,11 +328,13 @@ def earlier_round(round_: Round) -> Round | None:
     return None
 
 
-def follow_up_for(round_: Round) -> FollowUp | None:
+def follow_up_for(round_: Round, current: RoundResults | None = None) -> FollowUp | None:
+    """The change since the earlier round; `current` is this round's results when the
+    caller has them already (they are not computed twice)."""
     before_round = earlier_round(round_)
     if before_round is None:
         return None
-    before, after = round_results(before_round), round_results(round_)
+    before, after = round_results(before_round), current or round_results(round_)
     if not (before.shown and after.shown):
         return None
     changes = []

@@ -42,7 +42,7 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
         return render(request, "results/not_yet.html", {"round": round_, "cluster": round_.order.cluster}, status=409)
     results = selectors.round_results(round_)
     view = results_as_dict(results)
-    follow_up = selectors.follow_up_for(round_)
+    follow_up = selectors.follow_up_for(round_, results)
     return render(
         request,
         "results/round.html",
