@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from klyngepakke.core.package_format import Style
 from klyngepakke.results.selectors import follow_up_for, round_results
 from klyngepakke.results.serialize import results_as_dict
 from klyngepakke.results.serialize_follow_up import follow_up_as_dict
@@ -28,11 +29,8 @@ ROLE_LABELS = {
     "consultant": "Konsulent",
 }
 PHASE_LABELS = {"before": "Før klyngemødet", "during": "Under klyngemødet", "after": "Efter klyngemødet"}
-DEFAULT_STYLE = {
-    "primary": "#1F4E79",
-    "accent": "#C55A11",
-    "series": ["#1F4E79", "#7FA7CE", "#A5A5A5", "#C55A11"],
-}
+# Versions loaded before packages had a `style` get the format's defaults.
+DEFAULT_STYLE = Style().model_dump()
 # Block lengths are rounded to this when a meeting's length is adjusted.
 PROGRAM_STEP_MINUTES = 5
 

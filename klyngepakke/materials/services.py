@@ -15,7 +15,7 @@ from django.utils import timezone
 from klyngepakke.surveys.models import Round
 
 from .context import MeetingMaterials, meeting_materials
-from .exporters import Exporter, Rendered, exporters
+from .exporters import Exporter, Rendered, exporter, exporters
 from .models import MaterialFile
 
 
@@ -61,8 +61,7 @@ def current_file(round_id: int, code: str) -> MaterialFile:
     stored = MaterialFile.objects.filter(round_id=round_id, exporter=code).first()
     if stored is not None and stored.digest == digest:
         return stored
-    exporter = next(e for e in exporters() if e.code == code)
-    return store(round_id, digest, render_all(materials, [exporter]))[0]
+    return store(round_id, digest, render_all(materials, [exporter(code)]))[0]
 
 
 # Rounds closed longer ago are built when first downloaded, not by the scheduler.
@@ -72,7 +71,7 @@ RECENT_DAYS = 30
 def build_missing_materials(limit: int = 3) -> int:
     """Build the files of recently closed rounds that have none yet (the scheduler runs
     this a few at a time), so the coordinator's first download is instant."""
-    recent = Round.objects.filter(closed_at__isnull=False, closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
+    recent = Round.objects.filter(closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
     ids = list(
         recent.exclude(pk__in=MaterialFile.objects.values("round_id"))
         .order_by("closed_at")

@@ -71,11 +71,6 @@ class _Sheet:
         self.row += 1
 
 
-def _count_cell(value: Any) -> Any:
-    # Published counts are ints; hidden ones strings ("< 5", "–").
-    return value
-
-
 def _share_cell(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
@@ -118,7 +113,7 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
             row: list[Any] = [option["label"]]
             for entry in by_group:
                 match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
-                row += [_count_cell(match["count"]), _share_cell(match["share"])] if match else [None, None]
+                row += [match["count"], _share_cell(match["share"])] if match else [None, None]
             out.write(*row)
             for column, entry in enumerate(by_group):
                 match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
@@ -127,8 +122,8 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
                 elif match and isinstance(match["count"], str):
                     out.mark(2 + GROUP_COLUMNS * column)
         if item["type"] == "choice":
-            out.write("Ikke besvaret / ikke relevant", _count_cell(item.get("no_answer")))
-        out.write("Besvaret i alt", _count_cell(item.get("answered")))
+            out.write("Ikke besvaret / ikke relevant", item.get("no_answer"))
+        out.write("Besvaret i alt", item.get("answered"))
         estimate = item.get("estimate")
         if isinstance(estimate, dict) and "mean" in estimate:
             out.write("Gennemsnit", estimate["mean"])
@@ -160,14 +155,14 @@ def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
         if "mean" in estimate:
             out.write(
                 score["label"],
-                _count_cell(score["scored"]),
+                score["scored"],
                 estimate["mean"],
                 estimate["ci_low"],
                 estimate["ci_high"],
                 estimate["median"],
             )
         else:
-            out.write(score["label"], _count_cell(score["scored"]))
+            out.write(score["label"], score["scored"])
             out.suppressed(3, estimate.get("text", "Vises ikke."))
     for score in scores:
         bands = score.get("bands")
@@ -178,7 +173,7 @@ def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
             out.suppressed(2, (bands or {}).get("text", score.get("text", "Vises ikke.")))
             continue
         for band in bands:
-            out.write(band["label"], _count_cell(band["count"]), _share_cell(band["share"]))
+            out.write(band["label"], band["count"], _share_cell(band["share"]))
             if isinstance(band["count"], str):
                 out.mark(2)
     out.blank()

@@ -6,7 +6,10 @@ Only what the disclosure core returned is in here; a withheld figure becomes
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from django.utils.formats import number_format
 
 from klyngepakke.core.disclosure import MaskedCount, Withheld
 from klyngepakke.core.publication import PublicGroup
@@ -28,6 +31,17 @@ WITHHELD_TEXT = {
     "too_few_texts": "Vises ikke: for få fritekstsvar.",
     "too_few_rounds": "Vises ikke: for få andre klynger har svaret endnu.",
 }
+
+
+def percent(share: float | None) -> int | None:
+    """A share (0..1) as whole percent for display; None stays None (hidden)."""
+    return None if share is None else round(100 * share)
+
+
+def format_number(value: float, decimals: int = 1) -> str:
+    """A number in the active locale ("3,1" in Danish)."""
+    # number_format truncates floats; round first, as the template's floatformat does.
+    return number_format(Decimal(str(round(value, decimals))), decimals)
 
 
 def _text(value: dict[str, str] | None) -> str:

@@ -5,21 +5,14 @@ reads answers.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from klyngepakke.core.statistics import Comparison
 
 from .selectors import FollowUp, ScoreChange
-from .serialize import _estimate, results_as_dict
-
-
-def _num(value: float, decimals: int = 1) -> str:
-    # number_format truncates floats; round first, as the template's floatformat does.
-    return number_format(Decimal(str(round(value, decimals))), decimals, use_l10n=True)
+from .serialize import _estimate, format_number, percent, results_as_dict
 
 
 def change_sentence(change: ScoreChange) -> str:
@@ -27,7 +20,7 @@ def change_sentence(change: ScoreChange) -> str:
     comparison = change.comparison
     if comparison is None:
         return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
-    size = _num(abs(comparison.difference))
+    size = format_number(abs(comparison.difference))
     if comparison.verdict == "within_noise":
         sentence = "Forskellen er inden for den tilfældige variation."
     elif comparison.verdict == "increase":
@@ -37,7 +30,7 @@ def change_sentence(change: ScoreChange) -> str:
     else:
         sentence = "Forskellen kan ikke vurderes: for få besvarelser."
     if comparison.meaningful is not None:
-        limit = _num(comparison.meaningful_change or 0, 0)
+        limit = format_number(comparison.meaningful_change or 0, 0)
         reaches = "når" if comparison.meaningful else "når ikke"
         sentence += (
             f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
@@ -58,10 +51,6 @@ def _comparison(value: Comparison | None) -> dict[str, Any] | None:
     }
 
 
-def _share_percent(share: float | None) -> int | None:
-    return None if share is None else round(100 * share)
-
-
 def _bands_side_by_side(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     """Counts per band of both rounds, row by row (band codes of the later round first)."""
     before_bands = (before or {}).get("bands")
@@ -79,9 +68,9 @@ def _bands_side_by_side(before: dict[str, Any] | None, after: dict[str, Any] | N
                 "code": code,
                 "label": (a or b or {}).get("label", code),
                 "before": b["count"] if b else None,
-                "before_percent": _share_percent(b["share"]) if b else None,
+                "before_percent": percent(b["share"]) if b else None,
                 "after": a["count"] if a else None,
-                "after_percent": _share_percent(a["share"]) if a else None,
+                "after_percent": percent(a["share"]) if a else None,
             }
         )
     return rows
@@ -111,9 +100,9 @@ def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
                         "code": o["code"],
                         "label": o["label"],
                         "before": (earlier.get(o["code"]) or {}).get("count"),
-                        "before_percent": _share_percent((earlier.get(o["code"]) or {}).get("share")),
+                        "before_percent": percent((earlier.get(o["code"]) or {}).get("share")),
                         "after": o["count"],
-                        "after_percent": _share_percent(o["share"]),
+                        "after_percent": percent(o["share"]),
                     }
                     for o in item["options"]
                 ],

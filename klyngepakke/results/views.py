@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
@@ -19,7 +17,7 @@ from klyngepakke.surveys.models import Round
 
 from . import overview, selectors
 from .charts import Bar, bars
-from .serialize import results_as_dict
+from .serialize import format_number, percent, results_as_dict
 from .serialize_follow_up import follow_up_as_dict
 
 
@@ -63,23 +61,14 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
 # places chart marks for what the disclosure core already published.
 
 
-def _percent(share: float | None) -> int | None:
-    return None if share is None else round(100 * share)
-
-
-def _num(value: float, decimals: int = 1) -> str:
-    # number_format truncates floats; round first, as the template's floatformat does.
-    return number_format(Decimal(str(round(value, decimals))), decimals)
-
-
 def _item(item: dict[str, Any]) -> dict[str, Any]:
     if "options" not in item:
         return item
-    options = [{**o, "percent": _percent(o["share"])} for o in item["options"]]
+    options = [{**o, "percent": percent(o["share"])} for o in item["options"]]
     entry = {**item, "options": options}
     if "bar" in item:
         entry["bar"] = [
-            {**seg, "percent": _percent(seg["share"]), "mid": round(seg["x"] + seg["width"] / 2, 2)}
+            {**seg, "percent": percent(seg["share"]), "mid": round(seg["x"] + seg["width"] / 2, 2)}
             for seg in item["bar"]
         ]
         # The table doubles as the chart's legend: each on-scale option gets its colour.
@@ -162,7 +151,7 @@ def _score_comparison(results: selectors.RoundResults, view: dict[str, Any], sco
             )
     shown = [(r["label"], r["value"]) for r in rows if r["value"] is not None]
     marks = bars(shown, maximum=score["max"] or 100)
-    return {"rows": rows, "chart": _chart([(b, _num(b.value)) for b in marks])}
+    return {"rows": rows, "chart": _chart([(b, format_number(b.value)) for b in marks])}
 
 
 def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[str, Any], *, compare: bool):
@@ -172,7 +161,7 @@ def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[s
     for score in group["scores"]:
         entry = dict(score)
         if isinstance(score.get("bands"), list):
-            entry["bands"] = [{**b, "percent": _percent(b["share"])} for b in score["bands"]]
+            entry["bands"] = [{**b, "percent": percent(b["share"])} for b in score["bands"]]
         if compare and "withheld" not in score:
             entry["comparison"] = _score_comparison(results, view, score)
         out.append(entry)
