@@ -20,7 +20,9 @@ run_pytest() {
 echo "== Tests on SQLite"
 (unset DATABASE_URL; run_pytest "$@")
 
-if "$BIN/python" -c "import psycopg,sys; psycopg.connect(sys.argv[1].replace('/klyngepakke','/postgres'), connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
+# Ping the server's own "postgres" database: the named one need not exist (the tests
+# create test_<name>), so parallel checkouts can each use a name of their own.
+if "$BIN/python" -c "import psycopg,sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); psycopg.connect(p._replace(path='/postgres').geturl(), connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
   echo "== Tests on PostgreSQL ($PG_URL)"
   DATABASE_URL="$PG_URL" run_pytest "$@"
 elif [ "${REQUIRE_POSTGRES:-0}" = "1" ]; then
