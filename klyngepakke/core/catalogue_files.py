@@ -418,6 +418,9 @@ def _check_rest(package: PackageFile, measures: set[str], package_codes: set[str
                 ("reference_values", index, "measure"),
                 f"'{value.measure}' is not a score, question or item of this package",
             )
+    for index, code in enumerate(package.results.sensitive):
+        if code not in measures:
+            collector.add(("results", "sensitive", index), f"'{code}' is not a score, question or item of this package")
     if package.follows_up is not None:
         if package.follows_up == package.code:
             collector.add(("follows_up",), "a package cannot follow up itself")

@@ -284,11 +284,14 @@ class Style(Strict):
 class ResultsSettings(Strict):
     """How this package's results are disclosed (see docs/package-format.md)."""
 
-    # The smallest group whose results are shown; never below 3.
+    # k: the smallest group, and the fewest answers to a question, whose results are
+    # shown; never below 3. Within such a group every count is shown exactly.
     min_group_size: int = Field(default=5, ge=3, le=100)
-    # Cells that may be shown exactly below min_group_size: a band code ("high_risk")
-    # or "table:cell" ("who5_index:high_risk", "job_satisfaction:low").
-    exact_small_counts: list[str] = Field(default_factory=list)
+    # Score codes and question/item codes whose answers are sensitive (e.g. the WHO-5
+    # index: its risk bands). A nameable group (the solo doctors, or a cluster in which
+    # everyone answered) never shows a sensitive table in which all, or all but one,
+    # share one answer (docs/anonymity.md). A sensitive score's items are sensitive too.
+    sensitive: list[Code] = Field(default_factory=list)
     show_free_text: bool = False
     # Region and country comparisons take the rounds of any package with the same item and
     # score codes that closed in this many months up to the round's own close.

@@ -71,10 +71,6 @@ class _Sheet:
         self.row += 1
 
 
-def _share_cell(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 1)
-
-
 def _groups(materials: MeetingMaterials) -> list[tuple[str, dict[str, Any]]]:
     results = materials.results
     groups = [(materials.cluster_name, results["group"])]
@@ -113,7 +109,7 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
             row: list[Any] = [option["label"]]
             for entry in by_group:
                 match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
-                row += [match["count"], _share_cell(match["share"])] if match else [None, None]
+                row += [match["count"], match["percent"]] if match else [None, None]
             out.write(*row)
             for column, entry in enumerate(by_group):
                 match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
@@ -173,7 +169,7 @@ def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
             out.suppressed(2, (bands or {}).get("text", score.get("text", "Vises ikke.")))
             continue
         for band in bands:
-            out.write(band["label"], band["count"], _share_cell(band["share"]))
+            out.write(band["label"], band["count"], band["percent"])
             if isinstance(band["count"], str):
                 out.mark(2)
     out.blank()
@@ -256,7 +252,7 @@ def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
         ("Inviterede", results["invited"]),
         ("Besvarelser", results["group"].get("respondents")),
         ("Mindste gruppe, der vises (k)", disclosure["threshold"]),
-        ("Vises præcist under k (pakkens valg)", ", ".join(disclosure["exact_small_counts"]) or "Ingen"),
+        ("Følsomme spørgsmål og scorer", ", ".join(disclosure["sensitive"]) or "Ingen"),
         ("Fritekstsvar vises", "Ja" if disclosure["show_free_text"] else "Nej"),
         ("Sammenligningsperiode (måneder)", disclosure["comparison_months"]),
     ]

@@ -45,10 +45,14 @@ SUBGROUP_LABELS = {"solo": "Sololæger", "partnership": "Kompagniskaber"}
 
 
 def policy_for(document: dict[str, Any]) -> Policy:
+    """The package's disclosure settings. Sensitive tables: the package's `sensitive`
+    codes and every score with a band that points the respondent to help (a risk band
+    is sensitive by nature, so an older package version without the setting is covered)."""
     settings = document.get("results", {})
+    helped = {d.code for d in score_definitions(document) if any(b.seek_help for b in d.bands)}
     return Policy(
         k=int(settings.get("min_group_size", 5)),
-        exact_small_bands=frozenset(settings.get("exact_small_counts", [])),
+        sensitive=frozenset(settings.get("sensitive", [])) | helped,
         show_free_text=bool(settings.get("show_free_text", False)),
     )
 
@@ -105,14 +109,23 @@ def round_results(round_: Round) -> RoundResults:
         for name, group in _subgroups(people).items()
         if "practice_type" in questionnaire.questions
     }
+    invited = round_.invitations.count()
     # Seeded by the round: free texts come out in the same shuffled order every time.
-    publication = publish(summary, policy, subgroups=subgroups, rng=random.Random(round_.pk))  # noqa: S311
+    publication = publish(
+        summary,
+        policy,
+        subgroups=subgroups,
+        # Everyone invited answered: the respondents are the member list, a nameable set.
+        nameable=summary.respondents >= invited,
+        score_items={d.code: d.items for d in definitions},
+        rng=random.Random(round_.pk),  # noqa: S311
+    )
     return RoundResults(
         round=round_,
         questionnaire=questionnaire,
         scores=definitions,
         policy=policy,
-        invited=round_.invitations.count(),
+        invited=invited,
         publication=publication,
         comparisons=_comparisons(round_, questionnaire, definitions, policy),
         reference_values=tuple(document.get("reference_values", [])),

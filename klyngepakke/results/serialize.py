@@ -1,57 +1,70 @@
-"""Publishable results as plain data: the JSON API and the page templates both use it.
+"""Publishable results as plain data: the JSON API, the pages, the deck, the handouts and
+the spreadsheet all use it.
 
 Only what the disclosure core returned is in here; a withheld figure becomes
-{"withheld": reason} and a hidden count its display form ("< 5" or a dash).
+{"withheld": reason, "text": why}. Every figure is rounded here, once, by one rule (half
+up, on the decimal value): shares become whole percents (`percent`), means, medians and
+intervals one decimal (`rounded`), and each comes with its Danish text where outputs
+print it (`number_text`), so the page, the chart, the deck, the spreadsheet and the JSON
+read the same.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import number_format
 
-from klyngepakke.core.disclosure import MaskedCount, Withheld
+from klyngepakke.core.disclosure import Withheld
 from klyngepakke.core.publication import PublicGroup
 from klyngepakke.core.statistics import Estimate
 
 from .charts import stacked_bar
 from .selectors import SUBGROUP_LABELS, RoundResults, comparison_months
 
+DECIMALS = 1
+
 WITHHELD_TEXT = {
     "group_too_small": "Vises ikke: for få besvarelser i gruppen.",
     "complement_too_small": "Vises ikke: resten af klyngen er for lille.",
-    "remainder_too_small": "Vises ikke: så kunne en for lille gruppe regnes ud.",
+    "subgroup_too_small": "Vises ikke: en af grupperne er for lille, så en lille gruppe kunne regnes ud.",
     "parent_withheld": "Vises ikke: klyngens resultater vises ikke.",
-    "too_few_answers": "Vises ikke: for få svar.",
-    "cannot_mask": "Vises ikke: små tal kan ikke skjules sikkert.",
-    "hidden_counts": "Gennemsnit vises ikke, fordi små tal er skjult.",
-    "small_cells_in_subgroups": "Vises ikke for undergrupper: små tal.",
+    "too_few_answers": "Vises ikke: for få har svaret på dette spørgsmål.",
+    "homogeneous_sensitive": (
+        "Vises ikke: næsten alle i denne gruppe har svaret det samme, og gruppen kan nævnes ved navn, "
+        "så tallene ville sige noget om hver enkelt."
+    ),
+    "withheld_with_score": "Vises ikke: følger scoren, som ikke vises for denne gruppe.",
+    "subgroup_differencing": "Vises ikke for undergrupperne: så kunne svarene fra en for lille gruppe regnes ud.",
     "free_text_off": "Fritekstsvar vises ikke i denne pakke.",
     "too_few_texts": "Vises ikke: for få fritekstsvar.",
     "too_few_rounds": "Vises ikke: for få andre klynger har svaret endnu.",
 }
 
 
+def _decimal(value: float, decimals: int) -> Decimal:
+    # The decimal value as written (repr), rounded half up: 64.35 -> 64.4, 0.125 -> 0.13.
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def rounded(value: float, decimals: int = DECIMALS) -> float:
+    """The one rounding of a mean, median or interval bound."""
+    return float(_decimal(value, decimals))
+
+
 def percent(share: float | None) -> int | None:
-    """A share (0..1) as whole percent for display; None stays None (hidden)."""
-    return None if share is None else round(100 * share)
+    """A share (0..1) as whole percent, rounded half up; None stays None."""
+    return None if share is None else int(_decimal(100 * share, 0))
 
 
-def format_number(value: float, decimals: int = 1) -> str:
-    """A number in the active locale ("3,1" in Danish)."""
-    # number_format truncates floats; round first, as the template's floatformat does.
-    return number_format(Decimal(str(round(value, decimals))), decimals)
+def number_text(value: float, decimals: int = DECIMALS) -> str:
+    """A figure as Danish text ("3,4"), from the same rounding as `rounded`."""
+    return number_format(_decimal(value, decimals), decimals)
 
 
 def _text(value: dict[str, str] | None) -> str:
     return value["da"] if value else ""
-
-
-def _count(value: Any) -> int | str | None:
-    if isinstance(value, MaskedCount):
-        return str(value)
-    return value
 
 
 def _withheld(value: Withheld) -> dict[str, str]:
@@ -70,13 +83,21 @@ def _estimate(value: Any) -> dict[str, Any] | None:
         return _withheld(value)
     if not isinstance(value, Estimate):
         return None
+    ci = (rounded(value.ci.low), rounded(value.ci.high)) if value.ci else None
     return {
         "n": value.n,
-        "mean": round(value.mean, 2),
-        "median": value.median,
-        "ci_low": round(value.ci.low, 2) if value.ci else None,
-        "ci_high": round(value.ci.high, 2) if value.ci else None,
+        "mean": rounded(value.mean),
+        "mean_text": number_text(value.mean),
+        "median": rounded(value.median),
+        "median_text": number_text(value.median),
+        "ci_low": ci[0] if ci else None,
+        "ci_high": ci[1] if ci else None,
+        "ci_text": f"{number_text(value.ci.low)}\u2013{number_text(value.ci.high)}" if value.ci else None,
     }
+
+
+def _option(code: str, label: str, count: int, share: float | None, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "label": label, "count": count, "percent": percent(share), **extra}
 
 
 def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, Any]:
@@ -104,24 +125,19 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                         entry.update(_withheld_item(table))
                     else:
                         options = [
-                            {
-                                "code": o.code,
-                                "label": labels.get(o.code, o.code),
-                                "count": _count(o.count),
-                                "share": o.share,
-                                "on_scale": o.on_scale,
-                            }
+                            _option(o.code, labels.get(o.code, o.code), o.count, o.share, on_scale=o.on_scale)
                             for o in table.options
                         ]
                         entry.update(
-                            answered=_count(table.answered),
-                            no_answer=_count(table.no_answer),
+                            answered=table.answered,
+                            no_answer=table.no_answer,
                             options=options,
                             estimate=_estimate(table.estimate),
+                            # The bar is drawn from the rounded percents the table prints.
                             bar=[
                                 seg.__dict__
                                 for seg in stacked_bar(
-                                    [(o["label"], o["share"] or 0.0) for o in options if o["on_scale"]]
+                                    [(o["label"], (o["percent"] or 0) / 100) for o in options if o["on_scale"]]
                                 )
                             ],
                         )
@@ -138,16 +154,9 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                     entry.update(_withheld_item(table))
                 else:
                     entry.update(
-                        answered=_count(table.answered),
-                        options=[
-                            {
-                                "code": o.code,
-                                "label": labels.get(o.code, o.code),
-                                "count": _count(o.count),
-                                "share": o.share,
-                            }
-                            for o in table.options
-                        ],
+                        answered=table.answered,
+                        no_answer=table.no_answer,
+                        options=[_option(o.code, labels.get(o.code, o.code), o.count, o.share) for o in table.options],
                     )
                 items.append(entry)
     scores = []
@@ -164,19 +173,10 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
         else:
             band_labels = {b.code: _text(b.label) for b in definition.bands}
             entry.update(
-                scored=_count(table.scored),
+                scored=table.scored,
+                no_score=table.no_score,
                 estimate=_estimate(table.estimate),
-                bands=_withheld(table.bands)
-                if isinstance(table.bands, Withheld)
-                else [
-                    {
-                        "code": b.code,
-                        "label": band_labels.get(b.code, b.code),
-                        "count": _count(b.count),
-                        "share": b.share,
-                    }
-                    for b in table.bands
-                ],
+                bands=[_option(b.code, band_labels.get(b.code, b.code), b.count, b.share) for b in table.bands],
             )
         scores.append(entry)
     return {"respondents": group.respondents, "items": items, "scores": scores}
@@ -195,7 +195,7 @@ def results_as_dict(results: RoundResults) -> dict[str, Any]:
         "threshold": results.policy.k,
         "disclosure": {
             "threshold": results.policy.k,
-            "exact_small_counts": sorted(results.policy.exact_small_bands),
+            "sensitive": sorted(results.policy.sensitive),
             "show_free_text": results.policy.show_free_text,
             "comparison_months": comparison_months(round_),
         },
@@ -209,8 +209,8 @@ def results_as_dict(results: RoundResults) -> dict[str, Any]:
                 "label": c.label,
                 "rounds": c.rounds,
                 "respondents": c.respondents,
-                "item_means": {k: round(v, 2) for k, v in c.item_means.items()},
-                "score_means": {k: round(v, 2) for k, v in c.score_means.items()},
+                "item_means": {k: rounded(v) for k, v in c.item_means.items()},
+                "score_means": {k: rounded(v) for k, v in c.score_means.items()},
                 **({"withheld": c.withheld, "text": WITHHELD_TEXT.get(c.withheld, "")} if c.withheld else {}),
             }
             for c in results.comparisons

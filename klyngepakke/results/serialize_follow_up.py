@@ -12,7 +12,7 @@ from django.utils import timezone
 from klyngepakke.core.statistics import Comparison
 
 from .selectors import FollowUp, ScoreChange
-from .serialize import _estimate, format_number, percent, results_as_dict
+from .serialize import _estimate, number_text, results_as_dict, rounded
 
 
 def change_sentence(change: ScoreChange) -> str:
@@ -20,7 +20,7 @@ def change_sentence(change: ScoreChange) -> str:
     comparison = change.comparison
     if comparison is None:
         return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
-    size = format_number(abs(comparison.difference))
+    size = number_text(abs(comparison.difference))
     if comparison.verdict == "within_noise":
         sentence = "Forskellen er inden for den tilfældige variation."
     elif comparison.verdict == "increase":
@@ -30,7 +30,7 @@ def change_sentence(change: ScoreChange) -> str:
     else:
         sentence = "Forskellen kan ikke vurderes: for få besvarelser."
     if comparison.meaningful is not None:
-        limit = format_number(comparison.meaningful_change or 0, 0)
+        limit = number_text(comparison.meaningful_change or 0, 0)
         reaches = "når" if comparison.meaningful else "når ikke"
         sentence += (
             f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
@@ -42,9 +42,10 @@ def _comparison(value: Comparison | None) -> dict[str, Any] | None:
     if value is None:
         return None
     return {
-        "difference": round(value.difference, 2),
-        "ci_low": round(value.ci.low, 2) if value.ci else None,
-        "ci_high": round(value.ci.high, 2) if value.ci else None,
+        "difference": rounded(value.difference),
+        "difference_text": number_text(value.difference),
+        "ci_low": rounded(value.ci.low) if value.ci else None,
+        "ci_high": rounded(value.ci.high) if value.ci else None,
         "verdict": value.verdict,
         "meaningful_change": value.meaningful_change,
         "meaningful": value.meaningful,
@@ -68,9 +69,9 @@ def _bands_side_by_side(before: dict[str, Any] | None, after: dict[str, Any] | N
                 "code": code,
                 "label": (a or b or {}).get("label", code),
                 "before": b["count"] if b else None,
-                "before_percent": percent(b["share"]) if b else None,
+                "before_percent": b["percent"] if b else None,
                 "after": a["count"] if a else None,
-                "after_percent": percent(a["share"]) if a else None,
+                "after_percent": a["percent"] if a else None,
             }
         )
     return rows
@@ -100,9 +101,9 @@ def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
                         "code": o["code"],
                         "label": o["label"],
                         "before": (earlier.get(o["code"]) or {}).get("count"),
-                        "before_percent": percent((earlier.get(o["code"]) or {}).get("share")),
+                        "before_percent": (earlier.get(o["code"]) or {}).get("percent"),
                         "after": o["count"],
-                        "after_percent": percent(o["share"]),
+                        "after_percent": o["percent"],
                     }
                     for o in item["options"]
                 ],

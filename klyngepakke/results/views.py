@@ -17,7 +17,7 @@ from klyngepakke.surveys.models import Round
 
 from . import overview, selectors
 from .charts import Bar, bars
-from .serialize import format_number, percent, results_as_dict
+from .serialize import number_text, percent, results_as_dict
 from .serialize_follow_up import follow_up_as_dict
 
 
@@ -64,9 +64,10 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
 def _item(item: dict[str, Any]) -> dict[str, Any]:
     if "options" not in item:
         return item
-    options = [{**o, "percent": percent(o["share"])} for o in item["options"]]
+    options = [dict(o) for o in item["options"]]
     entry = {**item, "options": options}
     if "bar" in item:
+        # Segment labels are the table's own rounded percents.
         entry["bar"] = [
             {**seg, "percent": percent(seg["share"]), "mid": round(seg["x"] + seg["width"] / 2, 2)}
             for seg in item["bar"]
@@ -76,10 +77,8 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
         for option in options:
             if option.get("on_scale"):
                 option["fill"] = next(fills, None)
-        # Masked counts have no share, so the bar does not reach the end: say so.
-        entry["bar_incomplete"] = any(o["share"] is None for o in item["options"] if o.get("on_scale"))
     else:
-        known = [(o["label"], 100 * o["share"]) for o in item["options"] if o["share"] is not None]
+        known = [(o["label"], float(o["percent"])) for o in item["options"] if o["percent"] is not None]
         entry["chart"] = _chart([(b, f"{round(b.value)} %") for b in bars(known, maximum=100)]) if known else None
     return entry
 
@@ -151,7 +150,7 @@ def _score_comparison(results: selectors.RoundResults, view: dict[str, Any], sco
             )
     shown = [(r["label"], r["value"]) for r in rows if r["value"] is not None]
     marks = bars(shown, maximum=score["max"] or 100)
-    return {"rows": rows, "chart": _chart([(b, format_number(b.value)) for b in marks])}
+    return {"rows": rows, "chart": _chart([(b, number_text(b.value)) for b in marks])}
 
 
 def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[str, Any], *, compare: bool):
@@ -161,7 +160,7 @@ def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[s
     for score in group["scores"]:
         entry = dict(score)
         if isinstance(score.get("bands"), list):
-            entry["bands"] = [{**b, "percent": percent(b["share"])} for b in score["bands"]]
+            entry["bands"] = [dict(b) for b in score["bands"]]
         if compare and "withheld" not in score:
             entry["comparison"] = _score_comparison(results, view, score)
         out.append(entry)

@@ -1,5 +1,5 @@
-"""Small shared pieces of the result slides: how hidden counts are said, the ordinal
-colours, grouping a matrix's rows and the plain "not shown" statement."""
+"""Small shared pieces of the result slides: the ordinal colours, grouping a matrix's rows
+and the plain "not shown" statement."""
 
 from __future__ import annotations
 
@@ -12,28 +12,6 @@ from .text import Para
 
 GREY = "7F7F7F"
 HIDDEN = "D0D4D9"
-
-
-def share_value(share: float | None) -> float | None:
-    """A share as the percentage the charts plot (one decimal)."""
-    return None if share is None else round(100 * share, 1)
-
-
-def masked(count: Any) -> str:
-    """The suffix for an option whose count the results layer hides."""
-    if not isinstance(count, str):
-        return ""
-    return f" ({count} svar)" if count.startswith("<") else " (skjult)"
-
-
-def mask_note(k: int, counts: list[Any]) -> str:
-    shown = {c for c in counts if isinstance(c, str)}
-    parts = []
-    if any(c.startswith("<") for c in shown):
-        parts.append(f"«< {k} svar»: færre end {k} har valgt svaret, så tallet vises ikke")
-    if any(not c.startswith("<") for c in shown):
-        parts.append("«skjult»: tallet skjules, så et lille tal ikke kan regnes ud af de andre")
-    return ". ".join(parts) + "." if parts else ""
 
 
 def palette(deck: Deck, n: int) -> list[str]:

@@ -13,7 +13,7 @@ from pptx.util import Inches
 
 from ..context import MeetingMaterials, Theme
 from .charts import Series, bar_chart
-from .results_common import GREY, HIDDEN, mask_note, masked, palette, plain, question_groups, share_value
+from .results_common import GREY, palette, plain, question_groups
 from .template import MUTED, Box, Deck
 from .text import Para, and_list, percent, wrap_chars
 
@@ -128,18 +128,16 @@ def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, 
     has_means = estimate is not None and any(v is not None for _, v, _ in rows)
     chart_box, panel = body.split_h(0.6) if has_means else (body, None)
     options = item["options"]
-    note = mask_note(m.results["threshold"], [o["count"] for o in options])
-    if not has_means and notes:
-        note = " ".join([note, *notes]).strip()
+    note = " ".join(notes) if not has_means else ""
     chart_area, note_box = chart_box.split_v(chart_box.height - (Inches(0.55) if note else 0), gap=Inches(0.05))
-    if any(o["share"] is not None for o in options):
+    if any(o["percent"] is not None for o in options):
         shown = list(reversed(options))
         bar_chart(
             slide,
             chart_area,
             deck.created,
-            [wrap_chars(o["label"] + masked(o["count"]), 24) for o in shown],
-            [Series("Klyngen", [share_value(o["share"]) for o in shown], deck.primary)],
+            [wrap_chars(o["label"], 24) for o in shown],
+            [Series("Klyngen", [o["percent"] for o in shown], deck.primary)],
             value_title="Andel af svarene (%)",
             category_title="Svar",
             maximum=100,
@@ -155,13 +153,9 @@ def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, 
         _means_panel(deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]), decimals=2)
 
 
-def answered_text(m: MeetingMaterials, answered: Any) -> str:
-    """How many answered a question, in words, also when the count is hidden."""
-    if isinstance(answered, int):
-        return f"{answered} har svaret på spørgsmålet."
-    if str(answered).startswith("<"):
-        return f"Færre end {m.results['threshold']} har svaret på spørgsmålet."
-    return "Antallet, der har svaret, vises ikke, så små tal ikke kan regnes ud."
+def answered_text(m: MeetingMaterials, answered: int) -> str:
+    """How many answered a question, in words."""
+    return f"{answered} har svaret på spørgsmålet."
 
 
 def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]) -> None:
@@ -175,7 +169,7 @@ def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]
         min_pt=10,
         name="Ingen søjler",
     )
-    rows = [[o["label"], str(o["count"]), percent(o.get("share"))] for o in options]
+    rows = [[o["label"], str(o["count"]), percent(o.get("percent"))] for o in options]
     deck.table(
         slide,
         rest,
@@ -236,12 +230,6 @@ def matrix_slides(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dic
     for text in dict.fromkeys(i["reason"] for _, i in withheld):
         numbers = [str(n) for n, i in withheld if i["reason"] == text]
         notes.append(f"Delspørgsmål {and_list(numbers)}: {text}")
-    counts = [o["count"] for i in shown for o in i["options"]]
-    if any(isinstance(c, str) for c in counts):
-        notes.append(
-            "Den grå del af en søjle er svar, hvis antal er skjult (under "
-            f"{m.results['threshold']} eller skjult, så det ikke kan regnes ud)."
-        )
     chart_box, note_box = body.split_v(
         body.height - (Inches(0.3) + Inches(0.32) * len(notes) if notes else 0), gap=Inches(0.05)
     )
@@ -250,14 +238,9 @@ def matrix_slides(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dic
         colours = palette(deck, len(labels))
         rows = list(reversed(shown))
         series = [
-            Series(label, [share_value(i["options"][index]["share"]) for i in rows], colours[index])
+            Series(label, [i["options"][index]["percent"] for i in rows], colours[index])
             for index, label in enumerate(labels)
         ]
-        hidden = [
-            round(max(0.0, 100 - sum(v or 0 for v in (share_value(o["share"]) for o in i["options"]))), 1) for i in rows
-        ]
-        if any(h > 0.05 for h in hidden):
-            series.append(Series("Skjult (små tal)", [h if h > 0.05 else None for h in hidden], HIDDEN))
         number_of = {i["code"]: n for n, i in enumerate(items, start=1)}
         bar_chart(
             slide,
@@ -336,19 +319,19 @@ def multiple_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str
         plain(deck, slide, body, item["reason"])
         return
     options = item["options"]
-    note = mask_note(m.results["threshold"], [o["count"] for o in options])
+    note = ""
     head = answered_text(m, item["answered"]) + " Søjlerne viser, hvor mange der har valgt hvert svar."
     head_box, rest = body.split_v(Inches(0.45), gap=Inches(0.05))
     deck.text(slide, head_box, [Para(head, color=MUTED)], max_pt=16, min_pt=11, name="Svar")
     chart_box, note_box = rest.split_v(rest.height - (Inches(0.5) if note else 0), gap=Inches(0.05))
-    if any(isinstance(o["count"], int) and o["count"] > 0 for o in options):
+    if any(o["count"] > 0 for o in options):
         shown = list(reversed(options))
         bar_chart(
             slide,
             chart_box,
             deck.created,
-            [wrap_chars(o["label"] + masked(o["count"]), 30) for o in shown],
-            [Series("Antal", [o["count"] if isinstance(o["count"], int) else None for o in shown], deck.primary)],
+            [wrap_chars(o["label"], 30) for o in shown],
+            [Series("Antal", [o["count"] for o in shown], deck.primary)],
             value_title="Antal læger, der har valgt svaret",
             category_title="Svar",
             number_format="0",

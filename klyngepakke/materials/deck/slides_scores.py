@@ -13,7 +13,7 @@ from pptx.util import Inches, Pt
 
 from ..context import MeetingMaterials
 from .charts import Series, bar_chart, error_bars, set_plot_area
-from .results_common import masked, plain
+from .results_common import plain
 from .slides_results import comparison_rows, means_chart
 from .template import MUTED, Box, Deck, hex_rgb, mix
 from .text import DASH, NBSP, Para, number, wrap_chars
@@ -54,7 +54,7 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
         for band in bands:
             limit = limits.get(band["code"])
             span = f"{number(limit['min'], 0)}{DASH}{number(limit['max'], 0)}: " if limit else ""
-            labels.append(wrap_chars(span + band["label"] + masked(band["count"]), 18, max_lines=4))
+            labels.append(wrap_chars(span + band["label"], 18, max_lines=4))
             values.append(band["count"] if isinstance(band["count"], int) else None)
             colours.append(deck.accent if limit and limit.get("seek_help") else deck.primary)
         seek = [i for i, c in enumerate(colours) if c == deck.accent]

@@ -204,9 +204,10 @@ def signed(value: float, decimals: int = 1) -> str:
 NBSP = "\u00a0"
 
 
-def percent(share: float | None) -> str:
-    """A share as a whole percentage; a no-break space keeps "%" with its number."""
-    return DASH if share is None else f"{round(100 * share)}{NBSP}%"
+def percent(value: int | None) -> str:
+    """A whole percent as the results layer rounded it; a no-break space keeps "%" with
+    its number."""
+    return DASH if value is None else f"{value}{NBSP}%"
 
 
 def and_list(words: list[str]) -> str:
