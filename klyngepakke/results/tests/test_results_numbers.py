@@ -8,6 +8,7 @@ unmasked must equal the same figure computed with numpy from the generated answe
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
@@ -71,15 +72,22 @@ def closed_round(answers: list[dict], package: str = PACKAGE, cluster=None, memb
     return services.close_round(round_, None)
 
 
+def half_up(value: float, decimals: int = 1) -> float:
+    """The published rounding: half up on the decimal value."""
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 def check_estimate(published: dict, values: np.ndarray) -> None:
     n = values.size
     assert published["n"] == n
-    assert published["mean"] == round(float(values.mean()), 2)
-    assert published["median"] == pytest.approx(float(np.median(values)))
+    assert published["mean"] == half_up(values.mean())
+    assert published["median"] == half_up(np.median(values))
+    assert published["mean_text"] == f"{half_up(values.mean()):.1f}".replace(".", ",")
     if n >= 2:
         half = t_ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n)
-        assert published["ci_low"] == pytest.approx(values.mean() - half, abs=0.006)
-        assert published["ci_high"] == pytest.approx(values.mean() + half, abs=0.006)
+        # numpy and the core may differ in the last bits: allow the rounding step itself.
+        assert published["ci_low"] == pytest.approx(values.mean() - half, abs=0.051)
+        assert published["ci_high"] == pytest.approx(values.mean() + half, abs=0.051)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -90,7 +98,7 @@ def check_estimate(published: dict, values: np.ndarray) -> None:
 )
 def test_published_numbers_equal_numpy(catalogue, blocks, extras, order):
     # Answer sets repeated five times, plus a few single ones: groups of 5-25 with some
-    # counts of at least k (published) and some below (masked).
+    # counts of at least k and some below, all published exactly.
     people = [p for p in blocks for _ in range(5)] + extras
     order.shuffle(people)
     with transaction.atomic():
@@ -108,13 +116,12 @@ def test_published_numbers_equal_numpy(catalogue, blocks, extras, order):
     counts = {code: int((chosen == code).sum()) for code in JOB}
     if "withheld" not in job:
         on_scale = sum(counts.values())
-        assert job["no_answer"] in (len(people) - on_scale, "< 5", "\u2013")
+        assert job["no_answer"] == len(people) - on_scale
         for option in job["options"]:
-            if isinstance(option["count"], int):
-                assert option["count"] == counts[option["code"]]
-                checked += 1
-            if option["share"] is not None:
-                assert option["share"] == pytest.approx(counts[option["code"]] / on_scale)
+            assert option["count"] == counts[option["code"]]
+            expected = half_up(100 * counts[option["code"]] / on_scale, 0) if on_scale else None
+            assert option["percent"] == expected
+            checked += 1
         if job["estimate"] and "withheld" not in job["estimate"]:
             check_estimate(job["estimate"], np.repeat([float(v) for v in JOB.values()], list(counts.values())))
             checked += 1
@@ -126,8 +133,7 @@ def test_published_numbers_equal_numpy(catalogue, blocks, extras, order):
         if "withheld" in item:
             continue
         for option in item["options"]:
-            if isinstance(option["count"], int):
-                assert option["count"] == int((values == int(option["code"])).sum())
+            assert option["count"] == int((values == int(option["code"])).sum())
         if item["estimate"] and "withheld" not in item["estimate"]:
             check_estimate(item["estimate"], values)
             checked += 1
@@ -143,13 +149,9 @@ def test_published_numbers_equal_numpy(catalogue, blocks, extras, order):
             for band in who5["bands"]:
                 low, high = BANDS[band["code"]]
                 expected = int(((index >= low) & (index <= high)).sum())
-                if isinstance(band["count"], int):
-                    assert band["count"] == expected
-                    checked += 1
-                else:
-                    assert band["count"] == "\u2013" or 0 < expected < 5
-                if band["share"] is not None:
-                    assert band["share"] == pytest.approx(expected / index.size)
+                assert band["count"] == expected
+                assert band["percent"] == half_up(100 * expected / index.size, 0)
+                checked += 1
     # How much each example could compare (tiny groups may publish little but masks).
     event(f"figures compared: {min(checked, 5)}+" if checked >= 5 else f"figures compared: {checked}")
 
@@ -194,9 +196,9 @@ def test_comparison_groups_need_three_other_eligible_rounds(catalogue):
     assert "withheld" not in shown
     assert (shown["rounds"], shown["respondents"]) == (3, 15)
     # Means over the three eligible rounds (raw item value 1, 2, 4 -> index 20, 40, 80).
-    # (The JSON rounds to 2 decimals.)
-    assert shown["score_means"]["who5_index"] == pytest.approx(np.mean([20, 40, 80]), abs=0.005)
-    assert shown["item_means"]["who5_1"] == pytest.approx(np.mean([1, 2, 4]), abs=0.005)
+    # (Rounded once, to one decimal.)
+    assert shown["score_means"]["who5_index"] == half_up(np.mean([20, 40, 80]))
+    assert shown["item_means"]["who5_1"] == half_up(np.mean([1, 2, 4]))
     assert shown["item_means"]["job_satisfaction"] == pytest.approx(2.0)
     region = next(c for c in results_as_dict(round_results(own))["comparisons"] if c["label"] != country)
     assert region["withheld"] == "too_few_rounds"  # no other cluster in the own region

@@ -174,21 +174,21 @@ def test_seed002_follow_up_report(seed002):
     who5_before = by_code(before["group"]["scores"], "who5_index")
     who5_after = by_code(after["group"]["scores"], "who5_index")
     assert who5_before["estimate"]["mean"] == 58.0
-    assert who5_after["estimate"]["mean"] == pytest.approx(62.94, abs=0.005)
+    assert who5_after["estimate"]["mean"] == 62.9  # rounded once, to one decimal
+    assert who5_after["estimate"]["mean_text"] == "62,9"
     assert round(who5_after["estimate"]["mean"]) == 63
     assert who5_after["scored"] == 34
 
-    # "8 af jer ligger under 50, heraf 3 under 35": the high-risk count is below k=5 but
-    # shown exactly, as the package allows; the rest follow the default rules.
+    # "8 af jer ligger under 50, heraf 3 under 35": the high-risk count is below k=5 and
+    # shown exactly, as every count inside a group of at least k.
     bands = {b["code"]: b["count"] for b in who5_after["bands"]}
     assert bands == {"high_risk": 3, "risk": 5, "normal": 26}
     assert bands["high_risk"] + bands["risk"] == 8
-    shares = {b["code"]: b["share"] for b in who5_after["bands"]}
-    assert shares["high_risk"] == pytest.approx(3 / 34)
+    shares = {b["code"]: b["percent"] for b in who5_after["bands"]}
+    assert shares["high_risk"] == 9  # 3 / 34 = 8.8 %
 
-    # Job satisfaction 15/38/35/12 %. "low" is 4 of 34, below k = 5; the package shows it
-    # exactly ("job_satisfaction:low", a documented package choice), so the whole
-    # distribution and its mean are published.
+    # Job satisfaction 15/38/35/12 %. "low" is 4 of 34, below k = 5, and shown exactly
+    # with the whole distribution and its mean.
     raw = summarize_group(
         round_results(follow).questionnaire, round_results(follow).scores, responses.respondents(follow)
     )
@@ -196,9 +196,10 @@ def test_seed002_follow_up_report(seed002):
     job = by_code(after["group"]["items"], "job_satisfaction")
     assert [o["code"] for o in job["options"]] == ["very_high", "high", "some", "low"]
     assert [o["count"] for o in job["options"]] == [5, 13, 12, 4]
-    assert [round(100 * o["share"]) for o in job["options"]] == [15, 38, 35, 12]
+    assert [o["percent"] for o in job["options"]] == [15, 38, 35, 12]
     assert job["no_answer"] == 0
-    assert job["estimate"]["mean"] == round(87 / 34, 2)  # values 4/3/2/1
+    assert job["estimate"]["mean"] == 2.6  # 87 / 34 = 2.56, values 4/3/2/1
+    assert job["estimate"]["mean_text"] == "2,6"
 
     # Delegation: "Aflastning: 26, Økonomi: 15, Kvalitet i arbejde: 10, Meningsfyldt arbejde: 8".
     reasons = by_code(after["group"]["items"], "delegation_reasons")
@@ -222,7 +223,7 @@ def check_bands_side_by_side(first, follow, before, after):
     published_before = {b["code"]: b["count"] for b in by_code(before["group"]["scores"], "who5_index")["bands"]}
     assert {code: r["before"] for code, r in rows.items()} == published_before
     assert {code: r["after"] for code, r in rows.items()} == {"high_risk": 3, "risk": 5, "normal": 26}
-    # Independently: the first round's indices (raw x 4) per band, where shown exactly.
+    # Independently: the first round's indices (raw x 4) per band.
     first_index = np.array(FIRST_RAW) * 4
     assert rows["normal"]["before"] == int((first_index > 50).sum()) == 33
     assert rows["normal"]["after_percent"] == round(100 * 26 / 34)
