@@ -30,6 +30,7 @@ __all__ = [
     "FollowUp",
     "ResultsNotAvailable",
     "RoundResults",
+    "comparable_rounds",
     "follow_up_for",
     "policy_for",
     "round_results",
@@ -322,29 +323,59 @@ class FollowUp:
     after: RoundResults
     changes: tuple[ScoreChange, ...]
     common_items: tuple[str, ...]
+    # Every earlier round that could be compared instead, newest first.
+    choices: tuple[Round, ...] = ()
 
 
-def earlier_round(round_: Round) -> Round | None:
-    """The round this one follows up: the followed order's last closed round, or the
-    same cluster's previous closed round of a package that this package follows up."""
-    order = round_.order
-    candidates = Round.objects.filter(closed_at__isnull=False, closed_at__lt=round_.opened_at).exclude(pk=round_.pk)
-    if order.follows_up_id:
-        found = candidates.filter(order_id=order.follows_up_id).order_by("-closed_at").first()
-        if found:
-            return found
-    follows = round_.package_version.document.get("follows_up")
-    if follows:
-        return (
-            candidates.filter(order__cluster=order.cluster, order__package__code=follows).order_by("-closed_at").first()
+def _codes(round_: Round) -> frozenset[str]:
+    """The item codes (single and matrix) and score codes a round asked."""
+    document = round_.package_version.document
+    questionnaire = Questionnaire(document)
+    items = {
+        code
+        for question in questionnaire.questions.values()
+        if question.type in {"single", "matrix"} and question.code != "practice_type"
+        for code in question.answer_codes
+    }
+    return frozenset(items | {d.code for d in score_definitions(document)})
+
+
+def comparable_rounds(round_: Round) -> list[Round]:
+    """The cluster's closed rounds that closed before this one opened and asked at least
+    one of its item or score codes (the same package again, a follow-up package, or
+    another package sharing an instrument), newest first."""
+    own = _codes(round_)
+    candidates = (
+        Round.objects.filter(
+            order__cluster_id=round_.order.cluster_id, closed_at__isnull=False, closed_at__lt=round_.opened_at
         )
-    return None
+        .exclude(pk=round_.pk)
+        .select_related("package_version__package", "order")
+        .order_by("-closed_at", "-pk")
+    )
+    return [candidate for candidate in candidates if own & _codes(candidate)]
 
 
-def follow_up_for(round_: Round, current: RoundResults | None = None) -> FollowUp | None:
-    """The change since the earlier round; `current` is this round's results when the
-    caller has them already (they are not computed twice)."""
-    before_round = earlier_round(round_)
+def earlier_round(round_: Round, chosen: int | None = None, rounds: list[Round] | None = None) -> Round | None:
+    """The round this one is compared with: `chosen` when it is one of the comparable
+    rounds, else by default the last closed round of the order this one follows up, else
+    the newest comparable round."""
+    if rounds is None:
+        rounds = comparable_rounds(round_)
+    if chosen is not None:
+        return next((r for r in rounds if r.pk == chosen), None)
+    if round_.order.follows_up_id:
+        followed = [r for r in rounds if r.order_id == round_.order.follows_up_id]
+        if followed:
+            return followed[0]
+    return rounds[0] if rounds else None
+
+
+def follow_up_for(round_: Round, current: RoundResults | None = None, *, chosen: int | None = None) -> FollowUp | None:
+    """The change since an earlier round (the default one, or `chosen`); `current` is
+    this round's results when the caller has them already (they are not computed twice)."""
+    rounds = comparable_rounds(round_)
+    before_round = earlier_round(round_, chosen, rounds)
     if before_round is None:
         return None
     before, after = round_results(before_round), current or round_results(round_)
@@ -359,7 +390,7 @@ def follow_up_for(round_: Round, current: RoundResults | None = None) -> FollowU
         comparison = compare(b, a, meaningful_change=definition.meaningful_change) if b and a else None
         changes.append(ScoreChange(definition, b, a, comparison))
     common = tuple(code for code in after.questionnaire.questions if code in before.questionnaire.questions)
-    return FollowUp(before, after, tuple(changes), common)
+    return FollowUp(before, after, tuple(changes), common, tuple(rounds))
 
 
 def _score_estimate(results: RoundResults, code: str) -> Estimate | None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from klyngepakke.core.statistics import Comparison
+from klyngepakke.surveys.models import Round
 
 from .selectors import FollowUp, ScoreChange
 from .serialize import _estimate, number_text, results_as_dict, rounded
@@ -77,6 +78,15 @@ def _bands_side_by_side(before: dict[str, Any] | None, after: dict[str, Any] | N
     return rows
 
 
+def _round_summary(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "package": round_.package_version.package.code,
+        "package_title": round_.package_version.document["title"]["da"],
+        "closed_on": timezone.localdate(round_.closed_at).isoformat() if round_.closed_at else None,
+    }
+
+
 def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
     if follow_up is None:
         return None
@@ -109,14 +119,9 @@ def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
                 ],
             }
         )
-    before_round = follow_up.before.round
     return {
-        "before_round": {
-            "id": before_round.pk,
-            "package": before_round.package_version.package.code,
-            "package_title": before_round.package_version.document["title"]["da"],
-            "closed_on": timezone.localdate(before_round.closed_at).isoformat() if before_round.closed_at else None,
-        },
+        "before_round": _round_summary(follow_up.before.round),
+        "choices": [_round_summary(r) for r in follow_up.choices],
         "before": {"respondents": before_view["group"]["respondents"], "invited": before_view["invited"]},
         "after": {"respondents": after_view["group"]["respondents"], "invited": after_view["invited"]},
         "changes": [

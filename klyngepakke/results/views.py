@@ -33,6 +33,12 @@ def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
     return round_
 
 
+def _chosen_round(request: HttpRequest) -> int | None:
+    """The earlier round the user picked (?foer=<id>); anything else means the default."""
+    raw = request.GET.get("foer", "")
+    return int(raw) if raw.isdigit() else None
+
+
 @login_required
 def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     round_ = _round_for(request, code, round_id)
@@ -40,7 +46,7 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
         return render(request, "results/not_yet.html", {"round": round_, "cluster": round_.order.cluster}, status=409)
     results = selectors.round_results(round_)
     view = results_as_dict(results)
-    follow_up = selectors.follow_up_for(round_, results)
+    follow_up = selectors.follow_up_for(round_, results, chosen=_chosen_round(request))
     return render(
         request,
         "results/round.html",
@@ -172,7 +178,8 @@ def _follow_up(follow_up: selectors.FollowUp | None) -> dict[str, Any] | None:
     if data is None:
         return None
     closed_on = data["before_round"]["closed_on"]
-    return {**data, "before_closed_on": date.fromisoformat(closed_on) if closed_on else None}
+    choices = [{**c, "closed": date.fromisoformat(c["closed_on"]) if c["closed_on"] else None} for c in data["choices"]]
+    return {**data, "choices": choices, "before_closed_on": date.fromisoformat(closed_on) if closed_on else None}
 
 
 def _page(

@@ -68,8 +68,10 @@ def test_rounds_of_other_packages_with_the_same_codes_are_compared(catalogue):
     shown = country(follow_up)
     assert "withheld" not in shown
     assert (shown["rounds"], shown["respondents"]) == (3, 15)
-    assert shown["score_means"]["who5_index"] == pytest.approx(np.mean([20, 40, 80]), abs=0.05)  # rounded once, to one decimal
-    assert shown["item_means"]["who5_1"] == pytest.approx(np.mean([1, 2, 4]), abs=0.05)  # rounded once, to one decimal
+    assert shown["score_means"]["who5_index"] == pytest.approx(
+        np.mean([20, 40, 80]), abs=0.05
+    )  # rounded once, to one decimal
+    assert shown["item_means"]["who5_1"] == pytest.approx(np.mean([1, 2, 4]), abs=0.05)
 
 
 def test_a_code_needs_three_other_rounds_that_asked_it(catalogue):
@@ -86,7 +88,9 @@ def test_a_code_needs_three_other_rounds_that_asked_it(catalogue):
     close_at(own, 0)
     shown = country(own)
     assert (shown["rounds"], shown["respondents"]) == (4, 20)
-    assert shown["score_means"]["who5_index"] == pytest.approx(np.mean([20, 40, 80]), abs=0.05)  # rounded once, to one decimal
+    assert shown["score_means"]["who5_index"] == pytest.approx(
+        np.mean([20, 40, 80]), abs=0.05
+    )  # rounded once, to one decimal
     assert set(shown["item_means"]) == {"who5_1", "who5_2", "who5_3", "who5_4", "who5_5", "job_satisfaction"}
 
 
@@ -123,4 +127,6 @@ def test_the_clusters_own_earlier_rounds_are_not_its_comparison(catalogue):
     follow_up = closed_round(people(3), package=FOLLOW_UP, cluster=cluster)
     shown = country(follow_up)
     assert (shown["rounds"], shown["respondents"]) == (3, 15)
-    assert shown["score_means"]["who5_index"] == pytest.approx(np.mean([20, 40, 80]), abs=0.05)  # rounded once, to one decimal
+    assert shown["score_means"]["who5_index"] == pytest.approx(
+        np.mean([20, 40, 80]), abs=0.05
+    )  # rounded once, to one decimal
