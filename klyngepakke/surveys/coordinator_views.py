@@ -148,6 +148,7 @@ def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse
             "invited": invited,
             "shown": shown,
             "rate": round(100 * shown / invited) if invited else 0,
+            "k": services.min_group_size(round_),
             "extend_form": ExtendRoundForm(),
             "last_reminder": round_.reminder_batches.order_by("-queued_at").first(),
             "downloads": material_downloads(round_),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.services import lock_version
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import Cluster, Member
+from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
 
 from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
 
@@ -177,7 +177,29 @@ def close_round(round_: Round, by: AbstractBaseUser | None) -> Round:
     _reshuffle_responses(round_)
     order = Order.objects.select_for_update().get(pk=round_.order_id)
     _move(order, State.SURVEY_CLOSED, by)
+    _tell_coordinators_if_under_k(round_)
     return round_
+
+
+def min_group_size(round_: Round) -> int:
+    """k of the round's package version: the fewest answers whose results are shown."""
+    return int(round_.package_version.document.get("results", {}).get("min_group_size", 5))
+
+
+def _tell_coordinators_if_under_k(round_: Round) -> None:
+    """A round that closed with fewer than k answers has no results to show: the
+    coordinators hear it at once, before they plan the meeting around a deck."""
+    answered = Invitation.objects.filter(round=round_, answered=True).count()
+    if answered >= min_group_size(round_):
+        return
+    emails = (
+        ClusterAssignment.objects.filter(cluster_id=round_.order.cluster_id, role=ClusterAssignment.Role.COORDINATOR)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    title = round_.package_version.document["title"]["da"]
+    for email in sorted(set(emails)):
+        enqueue("round_closed_under_k", email, f"For få svar til resultater: {title}", {"round": round_.pk})
 
 
 def close_due_rounds(now: datetime | None = None) -> int:
