@@ -432,6 +432,7 @@ def _resolve(
                     resolved_questions.append(q_doc)
                     earlier[question.code] = question
                     answer_codes.extend((code, q_path) for code in _answer_codes(question))
+                    paths.update(((ITEM, code), (*q_path, "instrument")) for code in _answer_codes(question))
                 continue
             _check_question(entry, q_path, scales, collector)
             if entry.show_if is not None:

@@ -16,7 +16,18 @@ import pytest
 from klyngepakke.catalogue.models import Package, PackageVersion
 from klyngepakke.catalogue.services import load_catalogue, lock_version
 
-from .helpers import OPFOELGNING, SAMARBEJDE, SHIPPED, TRIVSEL, edit, line_of, load_and_capture, run_load, snapshot
+from .helpers import (
+    OPFOELGNING,
+    SAMARBEJDE,
+    SHIPPED,
+    TRIVSEL,
+    WHO5,
+    edit,
+    line_of,
+    load_and_capture,
+    run_load,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +266,33 @@ def test_a_new_version_of_the_same_package_rewording_a_used_question_declared(ca
         "opfoelgning-trivsel-og-arbejdsglaede (2026.2)",
         "trivsel-og-arbejdsglaede (2026.2)",
     ]
+
+
+def test_a_changed_instrument_is_checked_against_the_versions_rounds_used(catalogue_dir):
+    # Both packages take WHO-5 from the instrument file, so they stay equal to each other;
+    # but their used versions asked the old wording and computed the old score.
+    load_catalogue(catalogue_dir)
+    lock_version(Package.objects.get(code="trivsel-og-arbejdsglaede").current_version)
+    before = snapshot()
+    edit(catalogue_dir, WHO5, "været glad og i godt humør}", "været glad}")
+    edit(catalogue_dir, WHO5, "    multiplier: 4\n", "    multiplier: 5\n")
+
+    errors = load_and_capture(catalogue_dir)
+
+    start = where(
+        catalogue_dir, TRIVSEL, "        - instrument: who5\n", "questionnaire.sections[1].questions[0].instrument"
+    )
+    mine = [e.removeprefix(start) for e in errors if e.startswith(start)]
+    assert [e.split(";")[0] for e in mine] == [
+        "question or item code 'who5_1' has a different text ('Angiv for hvert af de fem udsagn, hvad der bedst "
+        "beskriver, hvordan du har haft det i de sidste 2 uger. / I de sidste 2 uger har jeg været glad og i godt "
+        "humør') in version 2026.1 of this package, which a round has used",
+        "score code 'who5_index' has a different definition (multiplier) in version 2026.1 of this package, which a "
+        "round has used",
+    ]
+    # The follow-up's current version was never used: it is compared with the first
+    # package's used version only.
+    assert any(
+        e.startswith(f"packages/{OPFOELGNING}:") and "in package 'trivsel-og-arbejdsglaede'" in e for e in errors
+    )
+    assert snapshot() == before
