@@ -175,7 +175,7 @@ def read_catalogue(folder: Path, stored: Sequence[StoredVersion] = ()) -> Catalo
             loaded.append((resolved, source, paths))
     for resolved, source, paths in loaded:
         collector = _Collector(source)
-        _check_shared_codes(resolved, paths, loaded, stored, collector)
+        _check_shared_codes(resolved, paths, loaded, stored, package_codes, collector)
         result.errors.extend(collector.errors)
         if not collector.errors:
             result.packages.append(resolved)
@@ -187,6 +187,7 @@ def _check_shared_codes(
     paths: dict[tuple[str, str], PathKey],
     loaded: Sequence[tuple[ResolvedPackage, SourceDocument, dict[tuple[str, str], PathKey]]],
     stored: Sequence[StoredVersion],
+    package_codes: set[str],
     collector: _Collector,
 ) -> None:
     """One code, one meaning: compare `package` with the other packages of the load and
@@ -197,7 +198,7 @@ def _check_shared_codes(
     # Stored versions that stay: those a round has used, and the current version of a
     # package this load does not replace. An unused version of a package in the load is
     # replaced (or left unused), so its wording may still be corrected.
-    kept = [v for v in stored if v.locked or (v.current and v.package not in in_load)]
+    kept = [v for v in stored if v.locked or (v.current and v.package not in package_codes)]
     for index, declaration in enumerate(package.document.get("shared_items", [])):
         here = ("shared_items", index)
         code, target = declaration["code"], declaration["package"]
