@@ -296,3 +296,20 @@ def test_a_changed_instrument_is_checked_against_the_versions_rounds_used(catalo
         e.startswith(f"packages/{OPFOELGNING}:") and "in package 'trivsel-og-arbejdsglaede'" in e for e in errors
     )
     assert snapshot() == before
+
+
+def test_a_broken_file_still_replaces_its_unused_version(catalogue_dir):
+    # All three packages reword practice_type alike, which their unused versions allow;
+    # one file has an unrelated error. Its old, unused version must not be compared as
+    # if it stayed: the only error is the real one.
+    load_catalogue(catalogue_dir)
+    old = "          text: Arbejder du i en solopraksis eller i et kompagniskab?\n"
+    for name in (TRIVSEL, OPFOELGNING, SAMARBEJDE):
+        edit(catalogue_dir, name, old, "          text: Er du sololæge eller i et kompagniskab?\n")
+    edit(catalogue_dir, SAMARBEJDE, "  default_minutes: 150\n", "  default_minutes: 155\n")
+
+    errors = load_and_capture(catalogue_dir)
+
+    assert len(errors) == 1
+    assert errors[0].startswith(f"packages/{SAMARBEJDE}:")
+    assert "default_minutes is 155" in errors[0]
