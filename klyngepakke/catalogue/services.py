@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from klyngepakke.core.catalogue_files import FileError, ResolvedPackage, read_catalogue
+from klyngepakke.core.catalogue_files import FileError, ResolvedPackage, StoredVersion, read_catalogue
 
 from .models import Package, PackageVersion
 
@@ -33,9 +33,11 @@ def load_catalogue(folder: Path) -> CatalogueLoadReport:
     """Load every package in `folder`, all or nothing.
 
     The same content twice is a no-op. Changed content updates the current version in
-    place while no round has used it, and otherwise becomes a new version.
+    place while no round has used it, and otherwise becomes a new version. A question,
+    matrix item or score code must mean the same as in the stored versions that stay
+    (see `klyngepakke.core.shared_codes`) unless the file declares it under shared_items.
     """
-    read = read_catalogue(folder)
+    read = read_catalogue(folder, _stored_versions())
     if read.errors:
         raise CatalogueInvalid(read.errors)
     if not read.packages:
@@ -45,6 +47,20 @@ def load_catalogue(folder: Path) -> CatalogueLoadReport:
         for resolved in read.packages:
             _store(resolved, report)
     return report
+
+
+def _stored_versions() -> list[StoredVersion]:
+    current = set(Package.objects.exclude(current_version=None).values_list("current_version", flat=True))
+    return [
+        StoredVersion(
+            package=version.package.code,
+            version=version.declared_version,
+            document=version.document,
+            locked=version.is_locked,
+            current=version.pk in current,
+        )
+        for version in PackageVersion.objects.select_related("package").order_by("package__code", "number")
+    ]
 
 
 def _store(resolved: ResolvedPackage, report: CatalogueLoadReport) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .package_format import (
     Score,
 )
 from .regions import REGION_CODES
+from .shared_codes import ITEM, SCORE, declarations, definitions, differences
 from .yaml_source import PathKey, SourceDocument, YamlSyntaxError, load_yaml
 
 
@@ -48,6 +49,21 @@ class ResolvedPackage:
     document: dict[str, Any]
     content_hash: str
     files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A package version already in the catalogue, for the one-code-one-question check.
+
+    locked: a round has used it (its answers will be pooled by code); current: a new
+    round would use it.
+    """
+
+    package: str
+    version: str
+    document: dict[str, Any]
+    locked: bool
+    current: bool
 
 
 @dataclass
@@ -91,8 +107,13 @@ def _pydantic_errors(source: SourceDocument, exc: ValidationError) -> list[FileE
     return list(unique.values())
 
 
-def read_catalogue(folder: Path) -> CatalogueRead:
-    """Read every *.yaml file below `folder`; return resolved packages and all errors."""
+def read_catalogue(folder: Path, stored: Sequence[StoredVersion] = ()) -> CatalogueRead:
+    """Read every *.yaml file below `folder`; return resolved packages and all errors.
+
+    `stored` are the versions already in the catalogue: a question, matrix item or score
+    code must mean the same in every package of the load and in those versions (see
+    `shared_codes`), unless a package declares it under `shared_items`.
+    """
     result = CatalogueRead()
     if not folder.is_dir():
         result.errors.append(FileError(str(folder), "", None, "catalogue folder does not exist"))
@@ -144,13 +165,92 @@ def read_catalogue(folder: Path) -> CatalogueRead:
         else:
             packages.append((parsed, source))
     package_codes = {p.code for p, _ in packages}
+    loaded: list[tuple[ResolvedPackage, SourceDocument, dict[tuple[str, str], PathKey]]] = []
     for package, source in packages:
         collector = _Collector(source)
-        resolved = _resolve(package, source, instruments, package_codes, collector)
+        paths: dict[tuple[str, str], PathKey] = {}
+        resolved = _resolve(package, source, instruments, package_codes, collector, paths)
         result.errors.extend(collector.errors)
         if resolved is not None and not collector.errors:
+            loaded.append((resolved, source, paths))
+    for resolved, source, paths in loaded:
+        collector = _Collector(source)
+        _check_shared_codes(resolved, paths, loaded, stored, package_codes, collector)
+        result.errors.extend(collector.errors)
+        if not collector.errors:
             result.packages.append(resolved)
     return result
+
+
+def _check_shared_codes(
+    package: ResolvedPackage,
+    paths: dict[tuple[str, str], PathKey],
+    loaded: Sequence[tuple[ResolvedPackage, SourceDocument, dict[tuple[str, str], PathKey]]],
+    stored: Sequence[StoredVersion],
+    package_codes: set[str],
+    collector: _Collector,
+) -> None:
+    """One code, one meaning: compare `package` with the other packages of the load and
+    with the stored versions whose answers are or may be pooled with its own."""
+    mine = definitions(package.document)
+    declared = declarations(package.document)
+    in_load = {other.code: (other, source) for other, source, _ in loaded}
+    # Stored versions that stay: those a round has used, and the current version of a
+    # package this load does not replace. An unused version of a package in the load is
+    # replaced (or left unused), so its wording may still be corrected.
+    kept = [v for v in stored if v.locked or (v.current and v.package not in package_codes)]
+    for index, declaration in enumerate(package.document.get("shared_items", [])):
+        here = ("shared_items", index)
+        code, target = declaration["code"], declaration["package"]
+        if (ITEM, code) not in mine and (SCORE, code) not in mine:
+            collector.add((*here, "code"), f"'{code}' is not a question, matrix item or score of this package")
+            continue
+        documents = [v.document for v in stored if v.package == target]
+        if target in in_load:
+            documents.append(in_load[target][0].document)
+        if not documents:
+            collector.add((*here, "package"), f"unknown package '{target}'")
+        elif not any((ITEM, code) in definitions(d) or (SCORE, code) in definitions(d) for d in documents):
+            collector.add((*here, "package"), f"package '{target}' has no question, matrix item or score '{code}'")
+    others: list[tuple[str, str, dict[str, Any]]] = [
+        (other.code, f"package '{other.code}' ({source.file})", other.document)
+        for other, source, _ in loaded
+        if other.code != package.code
+    ]
+    others.extend(
+        (
+            v.package,
+            f"version {v.version} of this package, which a round has used"
+            if v.package == package.code
+            else f"package '{v.package}' (version {v.version} in the catalogue)",
+            v.document,
+        )
+        for v in kept
+    )
+    reported: set[tuple[str, str, str]] = set()
+    for other_code, label, document in others:
+        theirs = definitions(document)
+        accepted_by_them = declarations(document)
+        if other_code in in_load:
+            accepted_by_them |= declarations(in_load[other_code][0].document)
+        for key, definition in mine.items():
+            kind, code = key
+            other = theirs.get(key)
+            if other is None or (kind, code, other_code) in reported:
+                continue
+            if (code, other_code) in declared or (code, package.code) in accepted_by_them:
+                continue
+            found = differences(definition, other)
+            if not found:
+                continue
+            reported.add((kind, code, other_code))
+            what = "question or item" if kind == ITEM else "score"
+            collector.add(
+                paths.get(key, ()),
+                f"{what} code '{code}' has {' and '.join(found)} in {label}; comparisons and follow-ups pool "
+                f"answers by code, so give it a new code or declare it under shared_items "
+                f"(code: {code}, package: {other_code})",
+            )
 
 
 def _unique(collector: _Collector, path: PathKey, codes: list[str], what: str) -> None:
@@ -280,8 +380,12 @@ def _resolve(
     instruments: dict[str, tuple[InstrumentFile, SourceDocument]],
     package_codes: set[str],
     collector: _Collector,
+    paths: dict[tuple[str, str], PathKey],
 ) -> ResolvedPackage | None:
     document = package.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not document["shared_items"]:
+        # Absent rather than empty, so files without declarations keep their content hash.
+        del document["shared_items"]
     scales: dict[str, Scale] = {s.code: s for s in package.questionnaire.scales}
     _check_scales(package.questionnaire.scales, ("questionnaire", "scales"), collector)
     used_instruments: list[InstrumentFile] = []
@@ -320,6 +424,7 @@ def _resolve(
                 if entry.show_if is not None:
                     _check_condition(entry.show_if, (*q_path, "show_if"), earlier, scales, collector)
                 all_scores.extend(instrument.scores)
+                paths.update(((SCORE, score.code), (*q_path, "instrument")) for score in instrument.scores)
                 for question in instrument.questions:
                     q_doc = question.model_dump(mode="json", by_alias=True, exclude_none=True)
                     q_doc["instrument"] = instrument.code
@@ -328,13 +433,17 @@ def _resolve(
                     resolved_questions.append(q_doc)
                     earlier[question.code] = question
                     answer_codes.extend((code, q_path) for code in _answer_codes(question))
+                    paths.update(((ITEM, code), (*q_path, "instrument")) for code in _answer_codes(question))
                 continue
             _check_question(entry, q_path, scales, collector)
             if entry.show_if is not None:
                 _check_condition(entry.show_if, (*q_path, "show_if"), earlier, scales, collector)
             resolved_questions.append(section_doc["questions"][q_index])
             earlier[entry.code] = entry
-            answer_codes.extend((code, (*q_path, "code")) for code in _answer_codes(entry))
+            if entry.type == "matrix" and entry.items:
+                answer_codes.extend((i.code, (*q_path, "items", n, "code")) for n, i in enumerate(entry.items))
+            else:
+                answer_codes.append((entry.code, (*q_path, "code")))
         section_doc["questions"] = resolved_questions
         resolved_sections.append(section_doc)
     _unique(collector, ("questionnaire", "sections"), [s.code for s in package.questionnaire.sections], "section")
@@ -343,6 +452,8 @@ def _resolve(
         if code in seen_answers:
             collector.add(path, f"question or item code '{code}' is used twice in the questionnaire")
         seen_answers[code] = path
+        paths.setdefault((ITEM, code), path)
+    paths.update(((SCORE, score.code), ("scores", index, "code")) for index, score in enumerate(package.scores))
     _check_scores(package.scores, ("scores",), earlier, scales, collector)
     score_codes = [s.code for s in all_scores]
     _unique(collector, ("scores",), score_codes, "score")

@@ -298,6 +298,21 @@ class ResultsSettings(Strict):
     comparison_months: int = Field(default=24, ge=1, le=120)
 
 
+class SharedItem(Strict):
+    """Declares that this package's question, matrix item or score `code` is the same as
+    the one of that code in package `package`, although its wording or scale differs.
+
+    Comparisons and follow-ups pool answers by item and score code, so the catalogue
+    refuses a code that another package (or a version of this package that a round has
+    used) defines differently, unless one of the two declares it here.
+    """
+
+    code: Code
+    package: Code
+    # Why the two may be pooled, for the next reader of the file.
+    reason: NonEmpty
+
+
 class PackageFile(Strict):
     format: Literal[1]
     kind: Literal["package"]
@@ -318,6 +333,9 @@ class PackageFile(Strict):
     help_contacts: list[HelpContact] = Field(default_factory=list)
     reference_values: list[ReferenceValue] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    # Codes that are the same question or score as in another package despite a
+    # different text, scale or definition (see SharedItem).
+    shared_items: list[SharedItem] = Field(default_factory=list)
     results: ResultsSettings = Field(default_factory=ResultsSettings)
     style: Style = Field(default_factory=Style)
 

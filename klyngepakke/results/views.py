@@ -217,6 +217,12 @@ def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
         raise Http404("Runden findes ikke.")
     if round_.closed_at is None:
         return JsonResponse({"error": "Runden er ikke lukket; resultater findes kun for lukkede runder."}, status=409)
+    return published_json(round_)
+
+
+def published_json(round_: Round) -> JsonResponse:
+    """A closed round's published results as the JSON API sends them; `manage.py
+    export_results` writes this response's body, so both give the same bytes."""
     return JsonResponse(results_as_dict(selectors.round_results(round_)), json_dumps_params={"ensure_ascii": False})
 
 

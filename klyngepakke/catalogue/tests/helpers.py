@@ -5,9 +5,14 @@ from __future__ import annotations
 import shutil
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from klyngepakke.catalogue.models import Package, PackageVersion
 
 SHIPPED = Path(settings.BASE_DIR) / "packages"
 
@@ -51,3 +56,18 @@ def run_load(folder: Path) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("load_catalogue", str(folder), stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return (
+        list(Package.objects.order_by("pk").values()),
+        list(PackageVersion.objects.order_by("pk").values()),
+    )
+
+
+def load_and_capture(folder: Path) -> list[str]:
+    """Run `manage.py load_catalogue DIR`, expect CommandError, return the error lines printed."""
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_catalogue", str(folder), stdout=StringIO(), stderr=err)
+    return err.getvalue().splitlines()

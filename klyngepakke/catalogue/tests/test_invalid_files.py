@@ -9,17 +9,24 @@ exactly as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from klyngepakke.catalogue.models import Package, PackageVersion
 
-from .helpers import OPFOELGNING, SAMARBEJDE, SHIPPED, TRIVSEL, WHO5, edit, line_of, run_load
+from .helpers import (
+    OPFOELGNING,
+    SAMARBEJDE,
+    SHIPPED,
+    TRIVSEL,
+    WHO5,
+    edit,
+    line_of,
+    load_and_capture,
+    run_load,
+    snapshot,
+)
 
 
 @dataclass(frozen=True)
@@ -132,21 +139,6 @@ CASES = {
         anchor="      - code: risk\n",
     ),
 }
-
-
-def snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return (
-        list(Package.objects.order_by("pk").values()),
-        list(PackageVersion.objects.order_by("pk").values()),
-    )
-
-
-def load_and_capture(folder: Path) -> list[str]:
-    """Run `manage.py load_catalogue DIR`, expect CommandError, return the error lines printed."""
-    err = StringIO()
-    with pytest.raises(CommandError, match="nothing was loaded"):
-        call_command("load_catalogue", str(folder), stdout=StringIO(), stderr=err)
-    return err.getvalue().splitlines()
 
 
 @pytest.mark.django_db
