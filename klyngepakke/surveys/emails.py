@@ -63,9 +63,8 @@ def render_closed_under_k(message: OutboxMessage) -> RenderedEmail:
     """To a coordinator: the round closed with fewer than k answers, so no results."""
     from .services import min_group_size
 
-    round_ = (
-        Round.objects.select_related("order__cluster", "package_version").filter(pk=message.payload.get("round")).first()
-    )
+    rounds = Round.objects.select_related("order__cluster", "package_version")
+    round_ = rounds.filter(pk=message.payload.get("round")).first()
     if round_ is None or round_.closed_at is None:
         raise NotRendered
     cluster = round_.order.cluster
