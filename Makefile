@@ -31,7 +31,6 @@ install: $(STAMP)
 
 setup: $(STAMP) $(LOCAL_ENV)
 	@$(BIN)/python manage.py migrate --verbosity 0
-	@$(BIN)/python manage.py createcachetable
 	@$(BIN)/python manage.py load_catalogue
 	@$(BIN)/python manage.py seed_demo
 
