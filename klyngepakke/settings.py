@@ -344,7 +344,14 @@ LOGGING = {
     "loggers": {
         # Request loggers name the path; survey tokens are redacted by the filter.
         # Logger-level filters act on the record itself, before any handler sees it.
-        "django.request": {"handlers": ["mail_admins"], "filters": ["redact_tokens"], "level": "WARNING"},
+        # Not propagated: Django's default "django" logger has a mail_admins handler of its
+        # own, so every server error reached ADMINS twice.
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "filters": ["redact_tokens"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django.server": {"filters": ["redact_tokens"], "level": "WARNING"},
     },
 }
