@@ -68,10 +68,10 @@ def test_the_access_log_has_the_request_but_not_the_token(tmp_path):
     port = free_port()
     access_log = tmp_path / "access.log"
     error_log = tmp_path / "error.log"
-    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    logs = ["--access-logfile", str(access_log), "--error-logfile", str(error_log)]
     server = subprocess.Popen(
-        [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--access-logfile", str(access_log), "--error-logfile", str(error_log)],
+        [gunicorn, "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1", *logs],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT)},
         start_new_session=True,
