@@ -1,7 +1,8 @@
 """Queue e-mails in the caller's transaction; send them from a background worker.
 
 Renderers are registered per message kind. A renderer may write (e.g. issue the
-survey token that goes into the link); the rows it creates are deleted again if the
+survey token that goes into the link); the rows it creates (with save() or create():
+they are seen through post_save, so not with bulk_create) are deleted again if the
 mail backend refuses the e-mail, so a failed send leaves no live token behind. (A
 worker that dies mid-send can leave such a row, whose secret then exists nowhere.)
 """
