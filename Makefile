@@ -4,10 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 PORT ?= 8000
-export DEBUG ?= true
 export SITE_URL ?= http://127.0.0.1:$(PORT)
+# The checkout's git-ignored development environment (DEBUG=true, a generated secret
+# key), read by klyngepakke/settings.py, so `manage.py` commands work as printed in the
+# README without `make`. Written once and kept: delete it to get a new key.
+LOCAL_ENV := var/local.env
 
-.PHONY: run test install lint setup
+.PHONY: run test install lint setup local-env
+
+$(LOCAL_ENV):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Development settings for this checkout, written by make (git-ignored; never on a production host).\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(48))' > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@ (DEBUG=true and a new development SECRET_KEY)"
+
+local-env: $(LOCAL_ENV)
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +29,8 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) $(LOCAL_ENV)
 	@$(BIN)/python manage.py migrate --verbosity 0
-	@$(BIN)/python manage.py createcachetable
 	@$(BIN)/python manage.py load_catalogue
 	@$(BIN)/python manage.py seed_demo
 
@@ -32,7 +41,7 @@ run: setup
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-lint: $(STAMP)
+lint: $(STAMP) $(LOCAL_ENV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

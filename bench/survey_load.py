@@ -389,7 +389,7 @@ class Target:
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": self.database_url,
             "DATA_DIR": str(self.workdir),
-            "SITE_URL": f"http://{HOST}",
+            "SITE_URL": f"https://{HOST}",  # production settings require https (only e-mails use it)
             "BENCH_STATIC_ROOT": str(self.workdir / "static"),
             "BENCH_CEILING_LAYOUT": str(workdir / "layout.json"),
             "DJANGO_SETTINGS_MODULE": args.app_settings if name == "app" else "bench.ceiling.settings",

@@ -2,13 +2,22 @@
 
 Development defaults are safe to run on a laptop (SQLite, console e-mail, DEBUG on).
 Production mode (DEBUG unset or false) fails closed: it refuses to start without a
-real SECRET_KEY and ALLOWED_HOSTS, and turns on HSTS and secure cookies.
+real SECRET_KEY, ALLOWED_HOSTS and an https SITE_URL, and turns on HSTS and secure
+cookies.
+
+A development checkout has a git-ignored local environment file (`var/local.env`,
+written by `make`: DEBUG=true and a generated SECRET_KEY), read here when it exists so
+that `manage.py` commands work as printed outside `make`. The process environment wins
+over the file. A production host has no such file (or sets LOCAL_ENV_FILE to an empty
+value), so nothing there changes how production fails closed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -35,13 +44,73 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
+    return value
+
+
+def env_url(name: str, default: str | None, *, schemes: frozenset[str], why: str) -> str:
+    """An absolute base URL (scheme and host, optionally a path; no query or fragment)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        if default is None:
+            raise ImproperlyConfigured(f"{name} is not set. {why}")
+        raw = default
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) URL such as https://klyngepakke.dk, not {raw!r}"
+        )
+    if parts.scheme not in schemes:
+        raise ImproperlyConfigured(f"{name} must use {' or '.join(sorted(schemes))} here, not {raw!r}")
+    return raw
+
+
+_ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """NAME=value lines; blank lines and lines starting with # are skipped. No quoting."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _ENV_LINE.match(stripped)
+        if match is None:
+            raise ImproperlyConfigured(f"{path}:{number}: expected NAME=value, not {stripped!r}")
+        values[match.group(1)] = match.group(2).strip()
+    return values
+
+
+# The development checkout's local environment file; the process environment wins.
+_local_env = os.environ.get("LOCAL_ENV_FILE", str(BASE_DIR / "var" / "local.env")).strip()
+LOCAL_ENV_FILE = Path(_local_env) if _local_env else None
+if LOCAL_ENV_FILE is not None and LOCAL_ENV_FILE.is_file():
+    for _name, _value in read_env_file(LOCAL_ENV_FILE).items():
+        os.environ.setdefault(_name, _value)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-not-for-production-use-0123456789"  # noqa: S105 (refused unless DEBUG)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is not set. Set SECRET_KEY (production) or DEBUG=true (development).")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY (production), or run `make setup` to write "
+            "the development checkout's var/local.env (DEBUG=true and a generated key)."
+        )
     SECRET_KEY = _DEV_SECRET
 elif not DEBUG and (
     # The same bar as Django's deploy check (security.W009), enforced at start-up.
@@ -148,23 +217,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Inactivity timeout (seconds) and absolute lifetime of a logged-in session.
-SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
-SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60))
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=1)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60, minimum=1)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The language switch's cookie (django_language): no script needs it either.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 # Failed-login throttle: at most this many failures per username and per client
 # address within the window; then logins are refused until the window passes.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1)
 # Higher per address than per username: many users may share one office address.
-LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
 # client is REMOTE_ADDR). Used to find the client address for the login throttle.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 OTP_TOTP_ISSUER = "Klyngepakke"
 # Keep TOTP secrets out of the admin, so one staff login cannot copy another's factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -197,10 +270,13 @@ STORAGES = {
 
 # --- E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail-server connection may stall before the send gives up (and is retried
+# later): without it, one silent server would freeze the scheduler and every duty on it.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Klyngepakke <noreply@klyngepakke.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who gets server-error e-mails: "Name <addr>, Name2 <addr2>" or bare addresses.
@@ -231,15 +307,21 @@ CONTENT_SECURITY_POLICY = {
 }
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Public base URL used in e-mailed survey links.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Public base URL used in e-mailed survey links: required in production, and https there,
+# so a deployment that forgets it cannot e-mail every doctor a link to localhost.
+SITE_URL = env_url(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else None,
+    schemes=frozenset({"http", "https"}) if DEBUG else frozenset({"https"}),
+    why="Set SITE_URL to the public https:// base URL of this site (used in e-mailed survey links).",
+)
 
 # --- Where package files live (overridable for operators with their own catalogue).
 CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
@@ -262,7 +344,14 @@ LOGGING = {
     "loggers": {
         # Request loggers name the path; survey tokens are redacted by the filter.
         # Logger-level filters act on the record itself, before any handler sees it.
-        "django.request": {"handlers": ["mail_admins"], "filters": ["redact_tokens"], "level": "WARNING"},
+        # Not propagated: Django's default "django" logger has a mail_admins handler of its
+        # own, so every server error reached ADMINS twice.
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "filters": ["redact_tokens"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django.server": {"filters": ["redact_tokens"], "level": "WARNING"},
     },
 }

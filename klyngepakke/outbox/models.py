@@ -14,6 +14,8 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "I kø"
+        # Claimed by a worker that is sending it now (next_attempt_at: the claim's end).
+        SENDING = "sending", "Sendes"
         SENT = "sent", "Sendt"
         FAILED = "failed", "Fejlet (opgivet)"
 

@@ -1,21 +1,28 @@
 """Queue e-mails in the caller's transaction; send them from a background worker.
 
 Renderers are registered per message kind. A renderer may write (e.g. issue the
-survey token that goes into the link) and that write commits only if the e-mail was
-handed to the mail backend, so a failed send leaves no live token behind.
+survey token that goes into the link); the rows it creates (with save() or create():
+they are seen through post_save, so not with bulk_create) are deleted again if the
+mail backend refuses the e-mail, so a failed send leaves no live token behind. (A
+worker that dies mid-send can leave such a row, whose secret then exists nowhere.)
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F, QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -70,14 +77,16 @@ class OutboxReport:
 
 
 def process_outbox(now: datetime | None = None, limit: int = 500) -> OutboxReport:
-    """Send every due queued message once. Safe to run from several workers at once."""
+    """Send every due queued message once. Safe to run from several workers at once.
+
+    No database transaction is open while a mail server is talked to: each message is
+    claimed (and rendered) in one short transaction, sent outside any transaction, and
+    its outcome recorded in another short one. So a slow or stalled mail server never
+    holds a database lock (on SQLite: the write lock of the whole database).
+    """
     now = now or timezone.now()
     report = OutboxReport()
-    due = list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
+    due = list(_claimable(now).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
     if not due:
         return report
     connection = get_connection(fail_silently=False)
@@ -92,16 +101,41 @@ def process_outbox(now: datetime | None = None, limit: int = 500) -> OutboxRepor
     return report
 
 
-def _send_one(message_id: int, connection: Any, now: datetime, report: OutboxReport) -> None:
-    try:
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=message_id, status=OutboxMessage.Status.QUEUED)
-                .first()
-            )
-            if message is None:
-                return  # another worker has it
+# How long a claim keeps other workers off a message. A worker that dies mid-send leaves
+# the message in "sending"; after this it is due again (far longer than any send takes,
+# EMAIL_TIMEOUT bounding each step of the conversation with the mail server).
+CLAIM_LEASE = timedelta(minutes=15)
+
+
+def _claimable(now: datetime) -> QuerySet[OutboxMessage]:
+    # Queued and due, or claimed by a worker whose lease has run out.
+    return OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING], next_attempt_at__lte=now
+    )
+
+
+@dataclass
+class _Claimed:
+    message: OutboxMessage
+    rendered: RenderedEmail
+    # Rows the renderer created (e.g. the survey link's token): removed if the send fails,
+    # so a failed send leaves no live token behind.
+    created: list[tuple[type[models.Model], Any]]
+
+
+def _claim_and_render(message_id: int, now: datetime, report: OutboxReport) -> _Claimed | None:
+    with transaction.atomic():
+        # A conditional UPDATE: of two workers racing for a message, exactly one changes
+        # the row (the other's WHERE no longer matches once the first has committed).
+        claimed = (
+            _claimable(now)
+            .filter(pk=message_id)
+            .update(status=OutboxMessage.Status.SENDING, next_attempt_at=timezone.now() + CLAIM_LEASE)
+        )
+        if not claimed:
+            return None  # another worker has it, or has sent it
+        message = OutboxMessage.objects.get(pk=message_id)
+        with _recording_created_rows() as created:
             try:
                 rendered = _RENDERERS[message.kind](message)
             except NotRendered:
@@ -109,39 +143,85 @@ def _send_one(message_id: int, connection: Any, now: datetime, report: OutboxRep
                 message.last_error = "not sent: no longer relevant"
                 message.save(update_fields=["status", "last_error"])
                 report.dropped += 1
-                return
-            email = EmailMultiAlternatives(
-                subject=rendered.subject,
-                body=rendered.text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[message.to],
-                connection=connection,
-            )
-            if rendered.html:
-                email.attach_alternative(rendered.html, "text/html")
-            email.send()
-            message.status = OutboxMessage.Status.SENT
-            message.subject = rendered.subject
-            message.sent_at = timezone.now()
-            message.attempts += 1
-            message.last_error = ""
-            message.save(update_fields=["status", "subject", "sent_at", "attempts", "last_error"])
-            report.sent += 1
+                return None
+        return _Claimed(message, rendered, created)
+
+
+def _send_one(message_id: int, connection: Any, now: datetime, report: OutboxReport) -> None:
+    try:
+        claim = _claim_and_render(message_id, now, report)
+    except Exception as exc:  # a renderer error: the claim rolled back with it; retry later
+        _record_failure(message_id, exc, now, report, [])
+        return
+    if claim is None:
+        return
+    message, rendered = claim.message, claim.rendered
+    email = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        connection=connection,
+    )
+    if rendered.html:
+        email.attach_alternative(rendered.html, "text/html")
+    try:
+        email.send()  # outside any transaction
     except Exception as exc:  # any failure is recorded and retried
-        _record_failure(message_id, exc, now, report)
+        _record_failure(message_id, exc, now, report, claim.created)
+        return
+    OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENDING).update(
+        status=OutboxMessage.Status.SENT,
+        subject=rendered.subject[:255],
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+    )
+    report.sent += 1
 
 
-def _record_failure(message_id: int, exc: Exception, now: datetime, report: OutboxReport) -> None:
-    message = OutboxMessage.objects.get(pk=message_id)
-    message.attempts += 1
-    # The class name only in the log: SMTP errors can quote the recipient's address.
-    logger.warning("outbox message %s failed (attempt %s): %s", message.pk, message.attempts, type(exc).__name__)
-    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        message.status = OutboxMessage.Status.FAILED
-        report.failed += 1
-    else:
-        message.next_attempt_at = now + backoff(message.attempts)
-        report.retrying += 1
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+_recording = threading.local()
+
+
+@contextmanager
+def _recording_created_rows() -> Iterator[list[tuple[type[models.Model], Any]]]:
+    """Collect the rows this thread creates inside the block."""
+    created: list[tuple[type[models.Model], Any]] = []
+    _recording.rows = created
+    try:
+        yield created
+    finally:
+        _recording.rows = None
+
+
+@receiver(post_save, dispatch_uid="outbox_record_rendered_rows")
+def _record_created_row(sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any) -> None:
+    rows = getattr(_recording, "rows", None)
+    if created and rows is not None:
+        rows.append((sender, instance.pk))
+
+
+def _record_failure(
+    message_id: int,
+    exc: Exception,
+    now: datetime,
+    report: OutboxReport,
+    created: list[tuple[type[models.Model], Any]],
+) -> None:
+    with transaction.atomic():
+        for model, pk in reversed(created):
+            model._default_manager.filter(pk=pk).delete()
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        message.attempts += 1
+        # The class name only in the log: SMTP errors can quote the recipient's address.
+        logger.warning("outbox message %s failed (attempt %s): %s", message.pk, message.attempts, type(exc).__name__)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxMessage.Status.FAILED
+            report.failed += 1
+        else:
+            message.status = OutboxMessage.Status.QUEUED
+            message.next_attempt_at = now + backoff(message.attempts)
+            report.retrying += 1
+        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
     report.errors.append(message.last_error)

@@ -2,7 +2,9 @@
 
 Settings are read once, at import, from the environment: the only honest way to test a
 different environment is a new process. The environment is built from scratch, so the
-developer's own DEBUG, SECRET_KEY and DATABASE_URL cannot leak in.
+developer's own DEBUG, SECRET_KEY and DATABASE_URL cannot leak in; nor can the checkout's
+development file var/local.env: LOCAL_ENV_FILE names a file that does not exist, as on a
+production host.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "ALLOWED_HOSTS": "klyngepakke.example.dk",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
         "DATA_DIR": str(tmp_path),
+        "SITE_URL": "https://klyngepakke.example.dk",
+        "LOCAL_ENV_FILE": str(tmp_path / "no-local.env"),
     }
     for name, value in overrides.items():
         if value is None:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from klyngepakke.accounts.services import purge_expired_sessions
 from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             store_missing_aggregates()
             store_missing_comparisons()
             built = build_missing_materials()
+            purge_expired_sessions()
             if closed or moved or batches or built or report.sent or report.retrying or report.failed:
                 self.stdout.write(
                     f"worker: closed {closed} round(s), {moved} follow-up(s) due, {batches} reminder batch(es), "

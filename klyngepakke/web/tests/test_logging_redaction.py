@@ -1,0 +1,62 @@
+"""Django's own request logging and the error e-mails to ADMINS keep survey tokens out.
+
+(The respondent flow's 404/410 log lines are checked in surveys/tests/test_anonymity.py;
+gunicorn's access log in test_gunicorn_access_log.py.)
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client, RequestFactory
+
+from klyngepakke.web.logging import RedactSurveyTokens, redact
+from tests import factories
+
+TOKEN = "Zq3" + "x" * 26 + "_-9"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"GET /s/{TOKEN}/ HTTP/1.1", "GET /s/[redacted]/ HTTP/1.1"),
+        (f"/s/{TOKEN}", "/s/[redacted]"),
+        (f"/login/?next=/s/{TOKEN}/&x=1", "/login/?next=/s/[redacted]/&x=1"),
+        (f"/login/?next=%2Fs%2F{TOKEN}%2F", "/login/?next=%2Fs%2F[redacted]%2F"),
+        (f"/login/?next=%2fs%2f{TOKEN}", "/login/?next=%2fs%2f[redacted]"),
+        (f'"https://klyngepakke.dk/s/{TOKEN}/"', '"https://klyngepakke.dk/s/[redacted]/"'),
+        ("/static/web/site.css /klynger/abc/runder/3/", "/static/web/site.css /klynger/abc/runder/3/"),
+    ],
+)
+def test_redact(text, expected):
+    assert redact(text) == expected
+
+
+def test_the_filter_redacts_the_message_and_drops_a_request_whose_referrer_has_a_token():
+    request = RequestFactory().get("/klynger/", HTTP_REFERER=f"https://klyngepakke.dk/s/{TOKEN}/")
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Fejl: %s", (f"/s/{TOKEN}/",), None)
+    record.request = request
+    assert RedactSurveyTokens().filter(record)
+    assert record.getMessage() == "Fejl: /s/[redacted]/"
+    assert record.request is None
+
+
+@pytest.mark.django_db
+def test_a_server_error_on_a_survey_link_e_mails_admins_without_the_token(settings):
+    settings.ADMINS = [("Drift", "drift@example.dk")]
+    factories.shipped_catalogue()
+    round_ = factories.open_survey_round(factories.survey_cluster(members=3, solo=0))
+    token = factories.issue_link(round_.invitations.first())
+    # A real fault: the cache table the survey link's throttle reads is gone.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE klyngepakke_cache")
+    response = Client(raise_request_exception=False).get(f"/s/{token}/?igen=/s/{token}/")
+    assert response.status_code == 500
+    [email] = mail.outbox
+    assert email.to == ["drift@example.dk"]
+    assert "/s/[redacted]/" in email.subject
+    text = email.subject + email.body + "".join(str(content) for content, _ in email.alternatives)
+    assert token not in text
