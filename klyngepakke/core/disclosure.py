@@ -20,11 +20,10 @@ never below 3):
    table ("too_few_answers"). Within a published table every count is shown exactly,
    zeros and small counts alike, with its share, and so is "no answer".
 
-3. Location statistics. An item's mean, median and confidence interval are shown when at
-   least k answers are on the scale (answers such as "ikke relevant" are off it);
-   otherwise the counts are still shown and the estimate is withheld ("too_few_answers").
-   A score's mean, median and interval are shown with its table (it has at least k
-   scores by rule 2).
+3. Location statistics. An item's mean, median and confidence interval are shown with
+   its table: they are functions of its counts, which are shown anyway, so they reveal
+   nothing more (also when few of the answers are on the scale, "ikke relevant" being
+   off it). A score's mean, median and interval are shown with its table.
 
 4. Homogeneity of sensitive answers. The package marks tables as sensitive (`sensitive`:
    answer codes and score codes; the items a sensitive score is made of are sensitive
@@ -140,7 +139,7 @@ class PublicChoice:
     no_answer: int
     on_scale: int
     options: tuple[PublicOption, ...]
-    estimate: Estimate | Withheld | None  # None: not an ordinal scale, or no answers on it
+    estimate: Estimate | None  # None: not an ordinal scale, or no answers on it
 
 
 @dataclass(frozen=True)
@@ -179,9 +178,6 @@ def publish_choice(summary: ChoiceSummary, policy: Policy, *, nameable: bool = F
     counts = [o.count for o in summary.options]
     if nameable and policy.is_sensitive(summary.code) and nearly_homogeneous(counts):
         return Withheld(HOMOGENEOUS_SENSITIVE)
-    estimate: Estimate | Withheld | None = None
-    if summary.ordinal and summary.estimate is not None:
-        estimate = summary.estimate if summary.on_scale >= k else Withheld(TOO_FEW_ANSWERS)
     return PublicChoice(
         code=summary.code,
         respondents=summary.respondents,
@@ -189,7 +185,7 @@ def publish_choice(summary: ChoiceSummary, policy: Policy, *, nameable: bool = F
         no_answer=summary.no_answer,
         on_scale=summary.on_scale,
         options=tuple(PublicOption(o.code, o.on_scale, o.count, o.share) for o in summary.options),
-        estimate=estimate,
+        estimate=summary.estimate if summary.ordinal else None,
     )
 
 
