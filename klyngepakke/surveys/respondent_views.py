@@ -126,19 +126,14 @@ def refused(request: HttpRequest, reason: str) -> HttpResponse:
     return _problem(request, SUBMIT_REFUSALS.get(reason, "not_stored"))
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @require_GET
 def enter(request: HttpRequest, token: str) -> HttpResponse:
-    address = _client_address(request)
-    if respondent_throttle.is_blocked(address):
+    if respondent_throttle.is_blocked(request):
         return _problem(request, "throttled")
     invitation_id, problem = selectors.invitation_for_token(token)
     if problem:
         if problem == "invalid":
-            respondent_throttle.record_bad_link(address)
+            respondent_throttle.record_bad_link(request)
         return _problem(request, problem)
     request.session.pop(SESSION_FEEDBACK, None)
     if request.session.session_key is not None:
