@@ -116,7 +116,7 @@ def _check_events(text: str, file: str) -> None:
 
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
-    encoded = text.encode("utf-8")
+    encoded = text.encode("utf-8", "surrogatepass")
     if len(encoded) > MAX_BYTES:
         raise _too_large(file, encoded)
     try:

@@ -21,9 +21,11 @@ from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Order
 from tests import factories
 
-# The live server needs committed data: a transactional test, whose flush would also
-# remove the regions a data migration made (serialized_rollback puts them back).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed data: a transactional test. Its flush removes the
+# regions a data migration made; tests.factories.region() recreates them. (No
+# serialized_rollback: after another transactional test's flush it would insert the
+# content types a second time.)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
