@@ -167,6 +167,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "klyngepakke.accounts.middleware.SessionLifetimeMiddleware",
     "klyngepakke.accounts.middleware.StaffSecondFactorMiddleware",
+    "klyngepakke.web.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "klyngepakke.urls"

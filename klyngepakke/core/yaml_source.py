@@ -3,6 +3,11 @@
 Validation errors must name the file, the path inside it and the line, so the loader
 keeps a map from each path (a tuple of keys and indexes) to the 1-based line of the
 node it was read from.
+
+Package files are plain data, so the loader refuses what only an attacker needs:
+anchors and aliases (a few nested aliases expand to gigabytes, a self-referencing one
+never ends), files over MAX_BYTES and nesting deeper than MAX_DEPTH. All three are
+checked on the event stream before any tree is built, each with its file:line.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from typing import Any
 import yaml
 
 PathKey = tuple[str | int, ...]
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 50
 
 
 @dataclass
@@ -66,22 +74,56 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str)
     return _SCALARS.construct_object(node, deep=True)
 
 
+def _too_large(file: str, head: bytes) -> YamlSyntaxError:
+    line = head[:MAX_BYTES].count(b"\n") + 1
+    return YamlSyntaxError(file, line, f"file is larger than {MAX_BYTES // 1024} KiB (the limit for a package file)")
+
+
 def load_yaml(path: Path, display_name: str | None = None) -> SourceDocument:
     name = display_name or str(path)
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)  # never more than the limit into memory
+    if len(raw) > MAX_BYTES:
+        raise _too_large(name, raw)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(name, None, f"file is not UTF-8 ({exc.reason})") from exc
     return parse_yaml(text, name)
 
 
+def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    return YamlSyntaxError(file, line, f"YAML syntax: {exc.problem or exc}")
+
+
+def _check_events(text: str, file: str) -> None:
+    """Refuse anchors, aliases and deep nesting, reading events only (no tree, no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_COMPOSER):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlSyntaxError(file, line, f"aliases (*{event.anchor}) are not allowed in package files")
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise YamlSyntaxError(file, line, f"anchors (&{event.anchor}) are not allowed in package files")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(file, line, f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def parse_yaml(text: str, file: str) -> SourceDocument:
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_BYTES:
+        raise _too_large(file, encoded)
     try:
+        _check_events(text, file)
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlSyntaxError(file, line, f"YAML syntax: {exc.problem or exc}") from exc
+        raise _syntax_error(file, exc) from exc
     if node is None:
         raise YamlSyntaxError(file, 1, "file is empty")
     lines: dict[PathKey, int] = {}

@@ -36,6 +36,16 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Every value goes into the workbook here. Text is stored as text: a registry name or
+    package text starting with = + - or @ must never become a live formula."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 class _Sheet:
     """Writes rows top-down and marks withheld cells the same way everywhere."""
 
@@ -46,7 +56,7 @@ class _Sheet:
 
     def write(self, *values: Any, bold: bool = False, header: bool = False) -> None:
         for column, value in enumerate(values, start=1):
-            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            cell = _put(self.sheet, self.row, column, value)
             if bold or header:
                 cell.font = Font(bold=True, color="FFFFFF" if header else None)
             if header:
@@ -57,7 +67,7 @@ class _Sheet:
 
     def suppressed(self, column: int, text: str) -> None:
         """A withheld figure: its reason in the cell, grey and italic, never a number."""
-        cell = self.sheet.cell(row=self.row - 1, column=column, value=text)
+        cell = _put(self.sheet, self.row - 1, column, text)
         cell.fill = SUPPRESSED_FILL
         cell.font = SUPPRESSED_FONT
 

@@ -9,6 +9,17 @@ from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.selectors import available_packages
 
 
+def date_input() -> forms.DateInput:
+    """An HTML date input. Its value must be ISO (2027-02-11): a browser shows nothing
+    for the Danish display format, and the next save would then erase the date."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def time_input() -> forms.TimeInput:
+    """An HTML time input; its value must be HH:MM for the same reason."""
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class OrderForm(forms.Form):
     package = forms.ModelChoiceField(
         label="Pakke", queryset=Package.objects.none(), empty_label=None, to_field_name="code"
@@ -20,10 +31,8 @@ class OrderForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    meeting_date = forms.DateField(label="Mødedato", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    starts_at = forms.TimeField(
-        label="Mødestart (tt:mm)", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    meeting_date = forms.DateField(label="Mødedato", required=False, widget=date_input())
+    starts_at = forms.TimeField(label="Mødestart (tt:mm)", required=False, widget=time_input())
     place = forms.CharField(label="Mødested", max_length=200, required=False)
     minutes = forms.IntegerField(label="Mødets længde i minutter", min_value=30, max_value=24 * 60, required=False)
     program_notes = forms.CharField(
@@ -50,7 +59,7 @@ class ReminderDaysField(forms.CharField):
 
 
 class OpenRoundForm(forms.Form):
-    closes_on = forms.DateField(label="Svarfrist (sidste dag)", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="Svarfrist (sidste dag)", widget=date_input())
     reminder_days = ReminderDaysField(
         label="Påmindelser, antal dage før svarfristen",
         required=False,
@@ -70,7 +79,7 @@ class OpenRoundForm(forms.Form):
 
 
 class ExtendRoundForm(forms.Form):
-    closes_on = forms.DateField(label="Ny svarfrist", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="Ny svarfrist", widget=date_input())
 
     @property
     def closes_at(self):
@@ -81,5 +90,5 @@ class MeetingHeldForm(forms.Form):
     follow_up_due_on = forms.DateField(
         label="Opfølgning forfalder (6-12 måneder efter mødet)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
     )

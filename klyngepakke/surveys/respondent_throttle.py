@@ -1,29 +1,25 @@
-"""Limits how many bad survey links one client may try, against token guessing."""
+"""Limits how many bad survey links one client may try, against token guessing.
+
+The same fixed-window throttle as the login (`accounts.throttle`), keyed by the client
+address the nearest trusted proxy saw: behind the production proxy REMOTE_ADDR is the
+proxy, and counting that would lock every doctor out after anyone's 20 bad links.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from django.http import HttpRequest
 
-from django.conf import settings
-from django.core.cache import cache
+from klyngepakke.accounts.throttle import FixedWindowThrottle, client_address
 
 LIMIT = 20
 WINDOW_SECONDS = 15 * 60
 
-
-def _key(address: str) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:survey-link:{address}".encode()).hexdigest()
-    return f"survey-link-fail:{digest[:32]}"
+BAD_LINKS = FixedWindowThrottle("survey-link", LIMIT, WINDOW_SECONDS)
 
 
-def is_blocked(address: str) -> bool:
-    return (cache.get(_key(address)) or 0) >= LIMIT
+def is_blocked(request: HttpRequest) -> bool:
+    return BAD_LINKS.is_blocked(client_address(request))
 
 
-def record_bad_link(address: str) -> None:
-    key = _key(address)
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
+def record_bad_link(request: HttpRequest) -> None:
+    BAD_LINKS.record(client_address(request))

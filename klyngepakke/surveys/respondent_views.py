@@ -66,6 +66,22 @@ PROBLEMS = {
             "Vent et kvarter, og prøv igen med linket fra din e-mail."
         ),
     ),
+    "not_stored": (
+        409,
+        _("Dit svar blev ikke gemt"),
+        _(
+            "Spørgeskemaet kunne ikke modtage dit svar. "
+            "Åbn linket fra din e-mail igen, eller kontakt din klyngekoordinator."
+        ),
+    ),
+}
+
+# The refusal reasons of services.store_submission and the page each one gets. A double
+# click reaches the service twice before either request has seen the other's answer, so
+# the service's own reasons need pages as much as the selectors' problems do.
+SUBMIT_REFUSALS = {
+    "already_answered": "answered",
+    "closed": "closed",
 }
 
 
@@ -104,19 +120,20 @@ def _problem(request: HttpRequest, problem: str) -> HttpResponse:
     return response
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def refused(request: HttpRequest, reason: str) -> HttpResponse:
+    """The page for a submit the service did not store. An unknown reason still gets a
+    page, never a 500 (the tests map every reason the services define)."""
+    return _problem(request, SUBMIT_REFUSALS.get(reason, "not_stored"))
 
 
 @require_GET
 def enter(request: HttpRequest, token: str) -> HttpResponse:
-    address = _client_address(request)
-    if respondent_throttle.is_blocked(address):
+    if respondent_throttle.is_blocked(request):
         return _problem(request, "throttled")
     invitation_id, problem = selectors.invitation_for_token(token)
     if problem:
         if problem == "invalid":
-            respondent_throttle.record_bad_link(address)
+            respondent_throttle.record_bad_link(request)
         return _problem(request, problem)
     request.session.pop(SESSION_FEEDBACK, None)
     if request.session.session_key is not None:
@@ -301,7 +318,7 @@ def review(request: HttpRequest) -> HttpResponse:
         rows = answer_rows(questionnaire, answers)
         outcome = services.store_submission(current.invitation_id, rows, round_id=current.round_id)
         if not outcome.stored:
-            return _problem(request, outcome.reason)
+            return refused(request, outcome.reason)
         feedback = _feedback(current, answers)
         # A fresh session that knows nothing of the invitation holds only the feedback.
         request.session.flush()

@@ -1,11 +1,13 @@
-"""Response headers that Django's SecurityMiddleware and django-csp do not set."""
+"""Response headers that Django's SecurityMiddleware and django-csp do not set, the
+visitor's language, and the refusal of NUL characters in requests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -47,3 +49,40 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+NUL = "\x00"
+NUL_TITLE = "Ugyldigt tegn"
+NUL_MESSAGE = (
+    "Adressen eller formularen indeholder et nul-tegn (NUL), som ikke kan bruges. "
+    "Intet er gemt. Gå tilbage, fjern tegnet (det kommer typisk med, når man kopierer tekst), og prøv igen."
+)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
+
+
+class RefuseNulMiddleware:
+    """Answers 400 with a Danish page for a NUL character in the path, the query string
+    or the form data, before any view, form or query sees the request.
+
+    PostgreSQL refuses NUL in text, so it used to end as a 500 (with the statement, e.g.
+    an invitation's answers, in the database log); SQLite would store it. Refusing it
+    here covers every search box, list filter (the admin's ?q= too), form and survey
+    answer in one place, on both databases.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path or NUL in request.path_info or _has_nul(request.GET):
+            return self.refuse(request)
+        if request.method == "POST" and _has_nul(request.POST):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        return render(request, "400.html", {"title": NUL_TITLE, "message": NUL_MESSAGE}, status=400)
