@@ -99,11 +99,19 @@ def mark_done(order: Order, by: AbstractBaseUser | None) -> Order:
 
 
 def mark_follow_ups_due(today: date) -> int:
-    """Orders whose follow-up date has come move to "follow-up due"."""
+    """Orders whose follow-up date has come move to "follow-up due".
+
+    Each move is a conditional UPDATE (still "meeting held"), so an order a consultant
+    has just marked done stays done, and of two workers running this at once only one
+    moves an order and records its event.
+    """
     moved = 0
-    for order in Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today):
+    due = Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today)
+    for order_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            _move(order, State.FOLLOW_UP_DUE, None, "Opfølgningsdato nået")
+            if not due.filter(pk=order_id).update(state=State.FOLLOW_UP_DUE):
+                continue  # moved on meanwhile (done, or by another worker)
+            OrderEvent.objects.create(order_id=order_id, state=State.FOLLOW_UP_DUE, note="Opfølgningsdato nået")
         moved += 1
     return moved
 
