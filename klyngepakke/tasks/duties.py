@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from klyngepakke.materials.services import build_missing_materials
@@ -92,15 +92,14 @@ def run_duty(name: str, *, respect_backoff: bool = True) -> Outcome:
     try:
         result = found.run()
     except Exception as exc:
-        close_old_connections()  # a broken connection is replaced before the next duty
-        row = backoff.failed(name, 0, exc)
+        failures = _record_failure(name, exc)
         log_event(
             "duty_failed",
             level=logging.ERROR,
             duty=name,
             error=type(exc).__name__,
-            failures=row.failures,
-            retry_in_seconds=int(backoff.retry_delay(row.failures).total_seconds()),
+            failures=failures if failures is not None else "unknown",
+            retry_in_seconds=int(backoff.retry_delay(failures or 1).total_seconds()),
             seconds=time.monotonic() - started,
         )
         return Outcome(name, ran=True, ok=False, summary={}, error=type(exc).__name__)
@@ -114,6 +113,17 @@ def run_duty(name: str, *, respect_backoff: bool = True) -> Outcome:
         **counts,
     )
     return Outcome(name, ran=True, ok=True, summary=counts)
+
+
+def _record_failure(name: str, error: Exception) -> int | None:
+    """Count the failure for the back-off; None if the database itself is unreachable
+    (the next pass tries again anyway)."""
+    if not connection.in_atomic_block:
+        close_old_connections()  # a connection broken by the failure is replaced
+    try:
+        return backoff.failed(name, 0, error).failures
+    except DatabaseError:
+        return None
 
 
 def run_all(*, respect_backoff: bool = False) -> list[Outcome]:
