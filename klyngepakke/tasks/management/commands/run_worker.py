@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 enqueued = schedule_pass()
             except DatabaseError as exc:  # the database is down or restarting: try again next pass
                 close_old_connections()
-                log_event("scheduler_pass_failed", error=type(exc).__name__)
+                log_event("scheduler_pass_failed", level=logging.WARNING, error=type(exc).__name__)
             else:
                 log_event("scheduler_pass", level=logging.DEBUG, enqueued=enqueued)
             time.sleep(options["interval"])
