@@ -19,7 +19,7 @@ URL = "/helbred/"
 
 
 def test_healthy_when_both_kinds_beat_recently(settings):
-    settings.HEARTBEAT_MAX_AGE_SECONDS = 60
+    settings.HEARTBEAT_MAX_AGE_SECONDS = 600
     beat("scheduler")
     beat("worker", now=timezone.now() - timedelta(seconds=30))
     response = Client().get(URL)
@@ -29,12 +29,12 @@ def test_healthy_when_both_kinds_beat_recently(settings):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
-    assert body["max_age_seconds"] == 60
+    assert body["max_age_seconds"] == 600
     assert body["processes"]["scheduler"]["ok"] is True
     worker = body["processes"]["worker"]
     assert worker["ok"] is True
     assert worker["hosts"][0]["host"] == host_name()
-    assert 30 <= worker["hosts"][0]["age_seconds"] < 40
+    assert 30 <= worker["hosts"][0]["age_seconds"] < 300
     assert set(body) == {"status", "database", "max_age_seconds", "processes"}
 
 
