@@ -28,7 +28,9 @@ def setup(count: int, tokens: Path) -> None:
     from klyngepakke.surveys import services
 
     setup_app(PACKAGE, count, tokens)
-    cluster = Cluster.objects.create(code="opfoelgning", name="Opfølgning", region=Region.objects.get(code="midtjylland"))
+    cluster = Cluster.objects.create(
+        code="opfoelgning", name="Opfølgning", region=Region.objects.get(code="midtjylland")
+    )
     practice = Practice.objects.create(code="opf-1", name="Lægehuset", cluster=cluster, doctor_count=2)
     Member.objects.create(email="opf1@bench.test", name="Læge O", practice=practice)
     order = services.order_package(cluster, Package.objects.get(code=PACKAGE), None)
