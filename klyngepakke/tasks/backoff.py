@@ -67,7 +67,11 @@ def claim(duty: str, item: int, now: datetime | None = None, lease: timedelta = 
 
 
 def succeeded(duty: str, item: int = 0) -> None:
-    Backoff.objects.filter(duty=duty, item=item).delete()
+    """Forget the failures and release the claim. Read first: a duty that has not failed
+    (the usual case) costs no write, which on SQLite would take the database's write lock."""
+    rows = Backoff.objects.filter(duty=duty, item=item)
+    if rows.exists():
+        rows.delete()
 
 
 def failed(duty: str, item: int, error: BaseException, now: datetime | None = None) -> Backoff:
