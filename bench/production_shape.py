@@ -1,7 +1,7 @@
 """The production shape, tried: two web instances and two task workers on one
 PostgreSQL, with a worker killed and the database restarted under load.
 
-    .venv/bin/python bench/production_shape.py [--respondents 16] [--count 300]
+    .venv/bin/python bench/production_shape.py [--respondents 16] [--count 600]
         [--duration 40] [--think 0.2] [--keep]
 
 1. Starts a PostgreSQL of its own (initdb as the `postgres` user into a temporary
@@ -223,7 +223,7 @@ def settled(state: dict, invitations: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=16, help="concurrent respondents in all")
-    parser.add_argument("--count", type=int, default=300, help="invitations (links) in the round")
+    parser.add_argument("--count", type=int, default=600, help="invitations (links) in the round")
     parser.add_argument("--duration", type=float, default=40.0, help="seconds of load")
     parser.add_argument("--think", type=float, default=0.2, help="mean think time per action")
     parser.add_argument("--settle", type=float, default=180.0, help="seconds to wait for the duties after the load")
