@@ -36,9 +36,10 @@ setup: $(STAMP) $(LOCAL_ENV)
 
 run: setup
 	@$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (the worker sends queued e-mail alongside)"
-	@$(BIN)/python manage.py run_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the scheduler and a task worker run alongside; health at /helbred/)"
+	@$(BIN)/python manage.py run_worker & scheduler=$$!; \
+	  $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP) $(LOCAL_ENV)

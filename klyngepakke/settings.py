@@ -324,6 +324,32 @@ SITE_URL = env_url(
     why="Set SITE_URL to the public https:// base URL of this site (used in e-mailed survey links).",
 )
 
+
+# --- Background tasks (klyngepakke/tasks/): django-tasks, the backport of Django 6's
+# django.tasks, with its database backend: the queue is a table in DATABASES["default"],
+# worked by `manage.py db_worker` (any number, on any number of machines with PostgreSQL);
+# `manage.py run_worker` is the scheduler that enqueues the duties.
+def env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "klyngepakke.tasks"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+SCHEDULER_INTERVAL_SECONDS = env_seconds("SCHEDULER_INTERVAL_SECONDS", 5.0)
+# /helbred/ answers 503 when the scheduler's or the workers' last heartbeat is older.
+HEARTBEAT_MAX_AGE_SECONDS = env_seconds("HEARTBEAT_MAX_AGE_SECONDS", 120.0)
+# Load balancers and monitors probe the health endpoint over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^helbred/$"]
+
 # --- Where package files live (overridable for operators with their own catalogue).
 CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
 

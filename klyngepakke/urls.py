@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("klyngepakke.results.urls")),
     path("", include("klyngepakke.materials.urls")),
     path("", include("klyngepakke.web.urls")),
+    path("", include("klyngepakke.tasks.urls")),
 ]

@@ -49,6 +49,7 @@ from conftest import add_totp_device, login, verify_second_factor
 from klyngepakke.registry.models import ClusterAssignment
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Invitation
+from klyngepakke.tasks.tasks import worker_heartbeat
 from tests import factories
 
 ANON, MEMBER, COORD, FACIL, OTHER, STAFF, UNVERIFIED = (
@@ -88,6 +89,7 @@ NOT_FOUND = Outcome(404)
 NOT_ALLOWED = Outcome(405)
 CONFLICT = Outcome(409)
 GONE = Outcome(410)
+UNAVAILABLE = Outcome(503)
 LOGIN = Outcome(302, "accounts:login", keeps_next=True)
 ADMIN_LOGIN = Outcome(302, "admin:login", keeps_next=True)
 OTP = Outcome(302, "accounts:otp_verify", keeps_next=True)
@@ -199,6 +201,14 @@ MATRIX: dict[str, list[Sample]] = {
             "healthz",
             lambda w: reverse("web:healthz"),
             row(anonymous=OK, coordinator=OK, other=OK, staff=OK),
+        )
+    ],
+    # No scheduler or worker has beaten in the test world: unhealthy, for everyone alike.
+    "tasks:health": [
+        Sample(
+            "health",
+            lambda w: reverse("tasks:health"),
+            row(anonymous=UNAVAILABLE, coordinator=UNAVAILABLE, other=UNAVAILABLE, staff=UNAVAILABLE),
         )
     ],
     "web:cluster_detail": [
@@ -546,6 +556,9 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("surveys.order", "add"): FORBIDDEN,
     ("surveys.round", "add"): FORBIDDEN,
     ("surveys.round", "delete"): FORBIDDEN,
+    # The task queue's history is read-only in the admin (django-tasks-db's own admin).
+    ("django_tasks_database.dbtaskresult", "add"): FORBIDDEN,
+    ("django_tasks_database.dbtaskresult", "delete"): FORBIDDEN,
 }
 
 # One object per admin model, for the change, history and delete samples. Models not
@@ -563,6 +576,7 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "otp_totp.totpdevice": lambda w: w.staff.totp_device,
     "surveys.order": lambda w: w.order,
     "surveys.round": lambda w: w.round,
+    "django_tasks_database.dbtaskresult": lambda w: worker_heartbeat.enqueue().db_result,
 }
 
 

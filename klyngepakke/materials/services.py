@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.surveys.models import Round
+from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from .context import MeetingMaterials, meeting_materials
 from .exporters import Exporter, Rendered, exporter, exporters
@@ -68,15 +69,29 @@ def current_file(round_id: int, code: str) -> MaterialFile:
 RECENT_DAYS = 30
 
 
+DUTY = "build_missing_materials"
+
+
 def build_missing_materials(limit: int = 3) -> int:
     """Build the files of recently closed rounds that have none yet (the scheduler runs
-    this a few at a time), so the coordinator's first download is instant."""
+    this a few at a time), so the coordinator's first download is instant.
+
+    Each round is claimed first, so two workers never build the same round at once; a
+    round whose build fails is logged and backs off (30 s, doubling, at most 30 min), so
+    it neither comes first on every pass nor holds up the rounds after it.
+    """
     recent = Round.objects.filter(closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
     ids = list(
         recent.exclude(pk__in=MaterialFile.objects.values("round_id"))
+        .exclude(pk__in=waiting_items(DUTY))
         .order_by("closed_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for round_id in ids:
-        build_materials(round_id)
-    return len(ids)
+    return run_items(DUTY, ids, _build_if_missing).done
+
+
+def _build_if_missing(round_id: int) -> bool:
+    if MaterialFile.objects.filter(round_id=round_id).exists():
+        return False  # another worker built it meanwhile
+    build_materials(round_id)
+    return True

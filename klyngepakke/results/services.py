@@ -8,22 +8,34 @@ from datetime import timedelta
 from django.utils import timezone
 
 from klyngepakke.core.scoring import score_definitions
+from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from . import responses, selectors
 from .models import RoundAggregate
+
+AGGREGATES = "store_missing_aggregates"
+COMPARISONS = "store_missing_comparisons"
 
 
 def store_missing_aggregates(limit: int = 200) -> int:
     """Aggregate closed rounds that have none yet (the scheduler runs this), so the first
     results page after a round closes does not pay for it. Returns how many were stored."""
-    rounds = list(
+    ids = list(
         responses.closed_rounds()
         .exclude(pk__in=RoundAggregate.objects.values("round_id"))
-        .select_related("package_version")[:limit]
+        .exclude(pk__in=waiting_items(AGGREGATES))
+        .values_list("pk", flat=True)[:limit]
     )
-    for round_ in rounds:
-        responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
-    return len(rounds)
+    return run_items(AGGREGATES, ids, _store_aggregate).done
+
+
+def _store_aggregate(round_id: int) -> bool:
+    if RoundAggregate.objects.filter(round_id=round_id).exists():
+        return False  # another worker stored it meanwhile
+    round_ = responses.closed_rounds().select_related("package_version").get(pk=round_id)
+    # Stored with get_or_create: of two workers at once, one inserts, the other reads it.
+    responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    return True
 
 
 # Older rounds get their comparison groups when their page is first viewed.
@@ -35,12 +47,21 @@ def store_missing_comparisons(limit: int = 20) -> int:
     scheduler runs this after the aggregates), so the first results page after a close
     is as fast as any later one. Returns how many rounds got them."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    rounds = list(
+    ids = list(
         responses.closed_rounds()
         .filter(closed_at__gte=since, aggregate__isnull=False, aggregate__comparisons__isnull=True)
-        .select_related("order__cluster__region", "order__package", "package_version")
-        .order_by("closed_at")[:limit]
+        .exclude(pk__in=waiting_items(COMPARISONS))
+        .order_by("closed_at")
+        .values_list("pk", flat=True)[:limit]
     )
-    for round_ in rounds:
-        selectors.round_comparisons(round_)
-    return len(rounds)
+    return run_items(COMPARISONS, ids, _store_comparisons).done
+
+
+def _store_comparisons(round_id: int) -> bool:
+    round_ = (
+        responses.closed_rounds()
+        .select_related("order__cluster__region", "order__package", "package_version")
+        .get(pk=round_id)
+    )
+    selectors.round_comparisons(round_)
+    return True

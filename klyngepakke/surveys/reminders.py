@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from klyngepakke.outbox.services import enqueue
+from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from .models import Invitation, ReminderBatch, Round
 from .services import OrderError
@@ -17,6 +18,8 @@ from .services import OrderError
 # e-mails never become a way to probe who has answered in the last few minutes.
 MANUAL_REMINDER_INTERVAL = timedelta(hours=24)
 
+DUTY = "queue_due_reminders"
+
 
 def _queue_for(round_: Round) -> None:
     for invitation in Invitation.objects.filter(round=round_, answered=False).select_related("member"):
@@ -24,14 +27,33 @@ def _queue_for(round_: Round) -> None:
 
 
 def queue_due_reminders(now: datetime | None = None) -> int:
-    """Queue scheduled reminders whose time has come. Returns the number of batches."""
+    """Queue scheduled reminders whose time has come. Returns the number of batches.
+
+    Safe with several workers: a slot's batch row is unique, so of two workers queueing
+    the same slot at once one inserts it (with its e-mails, in one transaction) and the
+    other's insert fails and queues nothing. A round that fails is logged and backs off
+    without holding up the others.
+    """
     now = now or timezone.now()
+    open_rounds = Round.objects.filter(closed_at__isnull=True, closes_at__gt=now).exclude(pk__in=waiting_items(DUTY))
+    queued = set(
+        ReminderBatch.objects.filter(round__in=open_rounds, slot__startswith="auto-").values_list("round_id", "slot")
+    )
+    due = [
+        round_id
+        for round_id, closes_at, opened_at, reminder_days in open_rounds.order_by("pk").values_list(
+            "pk", "closes_at", "opened_at", "reminder_days"
+        )
+        if any((round_id, f"auto-{days}") not in queued for days in _due_days(closes_at, opened_at, reminder_days, now))
+    ]
     batches = 0
-    for round_ in Round.objects.filter(closed_at__isnull=True, closes_at__gt=now):
-        for days in round_.reminder_days:
-            due_at = round_.closes_at - timedelta(days=days)
-            if due_at > now or due_at < round_.opened_at:
-                continue
+
+    def queue_round(round_id: int) -> bool:
+        nonlocal batches
+        round_ = Round.objects.get(pk=round_id)
+        if not round_.is_open:
+            return False
+        for days in _due_days(round_.closes_at, round_.opened_at, round_.reminder_days, now):
             try:
                 with transaction.atomic():
                     ReminderBatch.objects.create(round=round_, slot=f"auto-{days}")
@@ -39,7 +61,15 @@ def queue_due_reminders(now: datetime | None = None) -> int:
             except IntegrityError:
                 continue  # already queued for this slot
             batches += 1
+        return True
+
+    run_items(DUTY, due, queue_round)
     return batches
+
+
+def _due_days(closes_at: datetime, opened_at: datetime, reminder_days: list[int], now: datetime) -> list[int]:
+    """The reminder slots (days before closing) whose time has come."""
+    return [days for days in reminder_days if opened_at <= closes_at - timedelta(days=days) <= now]
 
 
 def send_reminders_now(round_: Round, by: AbstractBaseUser | None) -> None:

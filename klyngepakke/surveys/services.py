@@ -14,6 +14,7 @@ from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.services import lock_version
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
 
@@ -99,11 +100,19 @@ def mark_done(order: Order, by: AbstractBaseUser | None) -> Order:
 
 
 def mark_follow_ups_due(today: date) -> int:
-    """Orders whose follow-up date has come move to "follow-up due"."""
+    """Orders whose follow-up date has come move to "follow-up due".
+
+    Each move is a conditional UPDATE (still "meeting held"), so an order a consultant
+    has just marked done stays done, and of two workers running this at once only one
+    moves an order and records its event.
+    """
     moved = 0
-    for order in Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today):
+    due = Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today)
+    for order_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            _move(order, State.FOLLOW_UP_DUE, None, "Opfølgningsdato nået")
+            if not due.filter(pk=order_id).update(state=State.FOLLOW_UP_DUE):
+                continue  # moved on meanwhile (done, or by another worker)
+            OrderEvent.objects.create(order_id=order_id, state=State.FOLLOW_UP_DUE, note="Opfølgningsdato nået")
         moved += 1
     return moved
 
@@ -169,8 +178,13 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
 def close_round(round_: Round, by: AbstractBaseUser | None) -> Round:
     """Close a round: drop partial answers, re-store responses in random order, freeze."""
     round_ = Round.objects.select_for_update(of=("self",)).select_related("order").get(pk=round_.pk)
-    if not round_.is_open:
-        return round_
+    if round_.is_open:
+        _close(round_, by)
+    return round_
+
+
+def _close(round_: Round, by: AbstractBaseUser | None) -> None:
+    # The caller holds the round's row lock (PostgreSQL) or SQLite's write lock.
     round_.closed_at = timezone.now()
     round_.save(update_fields=["closed_at"])
     PartialAnswers.objects.filter(invitation__round=round_).delete()
@@ -178,7 +192,20 @@ def close_round(round_: Round, by: AbstractBaseUser | None) -> Round:
     order = Order.objects.select_for_update().get(pk=round_.order_id)
     _move(order, State.SURVEY_CLOSED, by)
     _tell_coordinators_if_under_k(round_)
-    return round_
+
+
+def close_due_round(round_id: int, now: datetime) -> bool:
+    """Close the round if it is still open and due; False if someone else closed it."""
+    with transaction.atomic():
+        round_ = (
+            Round.objects.select_for_update(of=("self",))
+            .filter(pk=round_id, closed_at__isnull=True, closes_at__lte=now)
+            .first()
+        )
+        if round_ is None:
+            return False
+        _close(round_, None)
+    return True
 
 
 def min_group_size(round_: Round) -> int:
@@ -203,12 +230,17 @@ def _tell_coordinators_if_under_k(round_: Round) -> None:
 
 
 def close_due_rounds(now: datetime | None = None) -> int:
+    """Close every open round whose time has come (the scheduler's duty). Safe with
+    several workers: each round is claimed, then closed under its row lock; a round that
+    fails to close is logged and backs off without holding up the others."""
     now = now or timezone.now()
-    closed = 0
-    for round_ in Round.objects.filter(closed_at__isnull=True, closes_at__lte=now):
-        close_round(round_, None)
-        closed += 1
-    return closed
+    due = (
+        Round.objects.filter(closed_at__isnull=True, closes_at__lte=now)
+        .exclude(pk__in=waiting_items("close_due_rounds"))
+        .order_by("closes_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return run_items("close_due_rounds", list(due), lambda round_id: close_due_round(round_id, now)).done
 
 
 def _reshuffle_responses(round_: Round) -> None:
