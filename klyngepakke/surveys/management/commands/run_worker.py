@@ -9,13 +9,13 @@ from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys.reminders import queue_due_reminders
-from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
+from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due, mix_responses
 
 
 class Command(BaseCommand):
     help = (
-        "The scheduler: close due rounds, queue due reminders, send e-mail and build meeting materials, "
-        "every few seconds."
+        "The scheduler: mix new responses, close due rounds, queue due reminders, send e-mail and build "
+        "meeting materials, every few seconds."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while not stopping:
             close_old_connections()
+            mix_responses()
             closed = close_due_rounds()
             moved = mark_follow_ups_due(timezone.localdate())
             batches = queue_due_reminders()
