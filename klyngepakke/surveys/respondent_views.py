@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,7 +28,11 @@ from .answers import answer_rows
 from .selectors import RespondentState
 
 SESSION_INVITATION = "survey_invitation"
-SESSION_FEEDBACK = "survey_feedback"
+# Set (for the browser session only) on the response to a successful submit, so the
+# back button, a reload or a second tab in that browser meets "you have already
+# answered" rather than "open the link". It holds nothing but "1"; the server keeps
+# nothing of the submit or its feedback.
+ANSWERED_COOKIE = "survey_answered"
 
 PROBLEMS = {
     "invalid": (
@@ -118,7 +124,6 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
         if problem == "invalid":
             respondent_throttle.record_bad_link(address)
         return _problem(request, problem)
-    request.session.pop(SESSION_FEEDBACK, None)
     if request.session.session_key is not None:
         # The browser brought a session: continue under a new key (no fixation). A
         # browser without one gets a fresh key when the session is saved.
@@ -132,11 +137,7 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
 def _current(request: HttpRequest) -> RespondentState | HttpResponse:
     invitation_id = request.session.get(SESSION_INVITATION)
     if invitation_id is None:
-        if SESSION_FEEDBACK in request.session:
-            # A second tab, the back button or a retry after submitting: show the
-            # receipt again instead of an error.
-            return redirect("surveys:thanks")
-        return _problem(request, "no_session")
+        return _no_invitation(request)
     state, problem = selectors.respondent_state(invitation_id)
     if state is None:
         return _problem(request, "closed" if problem == "invalid" else problem)
@@ -302,11 +303,7 @@ def review(request: HttpRequest) -> HttpResponse:
         outcome = services.store_submission(current.invitation_id, rows, round_id=current.round_id)
         if not outcome.stored:
             return _problem(request, outcome.reason)
-        feedback = _feedback(current, answers)
-        # A fresh session that knows nothing of the invitation holds only the feedback.
-        request.session.flush()
-        request.session[SESSION_FEEDBACK] = feedback
-        return redirect("surveys:thanks")
+        return _thanks(request, _feedback(current, answers))
     sections = questionnaire.visible_sections(answers)
     shown = [(sec, sec.visible_questions(answers)) for sec in sections]
 
@@ -385,9 +382,36 @@ def _feedback(current: RespondentState, answers: dict[str, Any]) -> dict[str, An
     return {"package": _text(document["title"]), "scores": scores, "contacts": contacts}
 
 
+def _thanks(request: HttpRequest, feedback: dict[str, Any]) -> HttpResponse:
+    """The receipt with the private feedback, as the response to the submit itself.
+
+    The feedback ("gemmes ikke") is rendered once, here, and stored nowhere: no redirect
+    that would read it back from the session or a cache. The session is flushed (its row
+    deleted, the invitation forgotten), so back, reload or a second tab in this browser
+    get the "already answered" page without the scores (ANSWERED_COOKIE).
+    """
+    request.session.flush()
+    response = _page(request, "surveys/respondent/thanks.html", feedback)
+    add_never_cache_headers(response)
+    response.set_cookie(
+        ANSWERED_COOKIE,
+        "1",
+        path=reverse("surveys:landing"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _no_invitation(request: HttpRequest) -> HttpResponse:
+    if request.COOKIES.get(ANSWERED_COOKIE) == "1":
+        # Back, reload or a second tab after submitting in this browser.
+        return _problem(request, "answered")
+    return _problem(request, "no_session")
+
+
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    feedback = request.session.get(SESSION_FEEDBACK)
-    if feedback is None:
-        return _problem(request, "no_session")
-    return _page(request, "surveys/respondent/thanks.html", feedback)
+    """The receipt is the submit's own response; this address only explains itself."""
+    return _no_invitation(request)
