@@ -3,11 +3,13 @@ groups once."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from django.utils import timezone
 
 from klyngepakke.core.scoring import score_definitions
+from klyngepakke.surveys.models import Round
 
 from . import responses, selectors
 from .models import RoundAggregate
@@ -26,7 +28,8 @@ def store_missing_aggregates(limit: int = 200) -> int:
     return len(rounds)
 
 
-# Older rounds get their comparison groups when their page is first viewed.
+# Older rounds' pages compute their comparison groups on each view (from the stored
+# aggregates, without storing: a read never writes).
 RECENT_DAYS = 30
 
 
@@ -42,5 +45,14 @@ def store_missing_comparisons(limit: int = 20) -> int:
         .order_by("closed_at")[:limit]
     )
     for round_ in rounds:
-        selectors.round_comparisons(round_)
+        store_comparisons(round_)
     return len(rounds)
+
+
+def store_comparisons(round_: Round) -> None:
+    """Compute and store a closed round's comparison groups with its aggregate."""
+    responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    groups, basis = selectors.compute_comparisons(round_)
+    RoundAggregate.objects.filter(round=round_).update(
+        comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis
+    )

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 
-from .models import Invitation, InvitationToken, Order, Round
+from .models import Invitation, InvitationToken, Order, ResponseCountSnapshot, Round
 from .tokens import hash_token, looks_like_token
 
 
@@ -189,3 +189,15 @@ def orders_for_cluster(cluster_id: int) -> QuerySet[Order]:
 
 def invited_count(round_: Round) -> int:
     return Invitation.objects.filter(round=round_).count()
+
+
+def shown_response_count(round_: Round) -> int:
+    """The response count a coordinator may see now.
+
+    While a round is open: the latest daily snapshot (services.take_response_count_snapshots),
+    so the figure moves at most once a day; once closed, the final count.
+    """
+    if not round_.is_open:
+        return Invitation.objects.filter(round=round_, answered=True).count()
+    latest = ResponseCountSnapshot.objects.filter(round=round_).order_by("-day").values_list("count", flat=True)
+    return latest.first() or 0

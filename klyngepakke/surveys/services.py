@@ -75,6 +75,11 @@ def plan_meeting(
     order.meeting_minutes = minutes
     order.program_notes = program_notes
     order.save(update_fields=["meeting_date", "meeting_starts_at", "meeting_place", "meeting_minutes", "program_notes"])
+    # The meeting files show the plan: drop them, the scheduler builds them again (a
+    # download meanwhile renders them without storing).
+    from klyngepakke.materials.services import drop_materials
+
+    drop_materials(order.rounds.filter(closed_at__isnull=False).values_list("pk", flat=True))
     if order.state == State.ORDERED:
         _move(order, State.PLANNED, by)
     else:
@@ -135,6 +140,7 @@ def open_round(
     )
     _move(order, State.SURVEY_OPEN, by)
     invite_members(round_)
+    ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
     return round_
 
 
@@ -343,19 +349,24 @@ def default_closes_at(now: datetime | None = None) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
 
 
-def shown_response_count(round_: Round) -> int:
-    """The response count a coordinator may see now.
+def take_response_count_snapshots(today: date | None = None) -> int:
+    """Freeze today's response count of every open round that has none yet (the scheduler
+    runs this each pass, so in effect just after midnight; `open_round` takes the first).
 
-    While a round is open the figure is frozen at the first look of each day, so
-    watching the page never shows that one particular colleague has just answered.
+    A coordinator sees only these daily figures (`selectors.shown_response_count`), so
+    watching the page never shows that one particular colleague has just answered, and
+    looking at the page writes nothing. Returns how many snapshots were taken.
     """
-    answered = Invitation.objects.filter(round=round_, answered=True).count()
-    if not round_.is_open:
-        return answered
-    snapshot, _ = ResponseCountSnapshot.objects.get_or_create(
-        round=round_, day=timezone.localdate(), defaults={"count": answered}
-    )
-    return snapshot.count
+    today = today or timezone.localdate()
+    rounds = Round.objects.filter(closed_at__isnull=True).exclude(count_snapshots__day=today)
+    taken = 0
+    for round_id in rounds.values_list("pk", flat=True):
+        answered = Invitation.objects.filter(round_id=round_id, answered=True).count()
+        _, created = ResponseCountSnapshot.objects.get_or_create(
+            round_id=round_id, day=today, defaults={"count": answered}
+        )
+        taken += created
+    return taken
 
 
 def save_partial(invitation_id: int, answers: dict[str, object], *, exists: bool = True) -> None:

@@ -9,7 +9,12 @@ from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys.reminders import queue_due_reminders
-from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due, mix_responses
+from klyngepakke.surveys.services import (
+    close_due_rounds,
+    mark_follow_ups_due,
+    mix_responses,
+    take_response_count_snapshots,
+)
 
 
 class Command(BaseCommand):
@@ -35,6 +40,7 @@ class Command(BaseCommand):
             close_old_connections()
             mix_responses()
             closed = close_due_rounds()
+            take_response_count_snapshots()
             moved = mark_follow_ups_due(timezone.localdate())
             batches = queue_due_reminders()
             report = process_outbox()
