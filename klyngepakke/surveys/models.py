@@ -125,10 +125,14 @@ class InvitationToken(models.Model):
 
 
 class PartialAnswers(models.Model):
-    """Answers kept between pages so a doctor can resume; deleted at submit and close."""
+    """Answers kept between pages so a doctor can resume; deleted at submit and close.
+
+    Sealed (AES-GCM) with a key derived from the respondent's link token, which the
+    server does not store: unreadable without the link (surveys.drafts).
+    """
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="partial")
-    answers = models.JSONField(default=dict)
+    sealed = models.BinaryField()
 
     def __str__(self) -> str:
         return f"Mellemgemte svar (invitation {self.invitation_id})"

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from klyngepakke.core.questionnaire import FieldError, Section
 from klyngepakke.core.scoring import respondent_scores
 
+from . import drafts, respondent_throttle, selectors, services
 from . import respondent_pages as pages
-from . import respondent_throttle, selectors, services
 from .answers import answer_rows
 from .selectors import RespondentState
 
@@ -33,6 +33,11 @@ SESSION_INVITATION = "survey_invitation"
 # answered" rather than "open the link". It holds nothing but "1"; the server keeps
 # nothing of the submit or its feedback.
 ANSWERED_COOKIE = "survey_answered"
+# The key that seals this respondent's saved partial answers (surveys.drafts), derived
+# from the link token when the link is opened. A cookie, not the session: sessions are
+# rows in the database, and the key must never be. No expiry: it ends with the browser
+# session, and resuming later means opening the link again.
+DRAFT_KEY_COOKIE = "survey_key"
 
 PROBLEMS = {
     "invalid": (
@@ -131,6 +136,14 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SESSION_INVITATION] = invitation_id
     response = redirect("surveys:landing")
     response["Referrer-Policy"] = "no-referrer"
+    response.set_cookie(
+        DRAFT_KEY_COOKIE,
+        drafts.encode_key(drafts.key_for_token(token)),
+        path=reverse("surveys:landing"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
@@ -138,7 +151,10 @@ def _current(request: HttpRequest) -> RespondentState | HttpResponse:
     invitation_id = request.session.get(SESSION_INVITATION)
     if invitation_id is None:
         return _no_invitation(request)
-    state, problem = selectors.respondent_state(invitation_id)
+    key = drafts.decode_key(request.COOKIES.get(DRAFT_KEY_COOKIE))
+    if key is None:  # the browser session that opened the link has ended
+        return _problem(request, "no_session")
+    state, problem = selectors.respondent_state(invitation_id, key)
     if state is None:
         return _problem(request, "closed" if problem == "invalid" else problem)
     return state
@@ -248,7 +264,10 @@ def section(request: HttpRequest, code: str) -> HttpResponse:
         if field_errors and not going_back:
             errors = {e.code: _error_message(e, target) for e in field_errors}
         else:
-            services.save_partial(current.invitation_id, answers, exists=bool(current.answers))
+            key = drafts.decode_key(request.COOKIES.get(DRAFT_KEY_COOKIE))
+            if key is None:  # (_current has checked it already)
+                return _problem(request, "no_session")
+            services.save_partial(current.invitation_id, answers, key, exists=current.has_draft)
             sections = questionnaire.visible_sections(answers)
             previous, following, _ = _neighbours(sections, target.code)
             if going_back:
@@ -393,6 +412,7 @@ def _thanks(request: HttpRequest, feedback: dict[str, Any]) -> HttpResponse:
     request.session.flush()
     response = _page(request, "surveys/respondent/thanks.html", feedback)
     add_never_cache_headers(response)
+    response.delete_cookie(DRAFT_KEY_COOKIE, path=reverse("surveys:landing"))
     response.set_cookie(
         ANSWERED_COOKIE,
         "1",

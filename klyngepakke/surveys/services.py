@@ -16,6 +16,7 @@ from klyngepakke.catalogue.services import lock_version
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, Member
 
+from . import drafts
 from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
 
 State = Order.State
@@ -369,13 +370,15 @@ def take_response_count_snapshots(today: date | None = None) -> int:
     return taken
 
 
-def save_partial(invitation_id: int, answers: dict[str, object], *, exists: bool = True) -> None:
-    """Keep a respondent's answers so far. One statement: an UPDATE of the row, or its
-    INSERT on the first page (`exists=False`: the caller read that there is none yet)."""
-    if exists and PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers):
+def save_partial(invitation_id: int, answers: dict[str, object], key: bytes, *, exists: bool = True) -> None:
+    """Keep a respondent's answers so far, sealed with the key from their link
+    (surveys.drafts). One statement: an UPDATE of the row, or its INSERT on the first
+    page (`exists=False`: the caller read that there is none yet)."""
+    sealed = drafts.seal(key, invitation_id, answers)
+    if exists and PartialAnswers.objects.filter(invitation_id=invitation_id).update(sealed=sealed):
         return
     try:
         with transaction.atomic():
-            PartialAnswers.objects.create(invitation_id=invitation_id, answers=answers)
+            PartialAnswers.objects.create(invitation_id=invitation_id, sealed=sealed)
     except IntegrityError:  # a second tab created it meanwhile
-        PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers)
+        PartialAnswers.objects.filter(invitation_id=invitation_id).update(sealed=sealed)
