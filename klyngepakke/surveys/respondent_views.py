@@ -144,6 +144,7 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
+    response.delete_cookie(ANSWERED_COOKIE, path=reverse("surveys:landing"))  # a new questionnaire
     return response
 
 

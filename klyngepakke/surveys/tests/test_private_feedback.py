@@ -101,3 +101,13 @@ def test_feedback_can_be_printed(survey_round):
     assert "data-print" in page.content.decode()
     css = Path(finders.find("surveys/survey.css")).read_text()
     assert "@media print" in css
+
+
+def test_opening_another_link_afterwards_forgets_the_answered_marker(survey_round):
+    respondent, _page = submit(survey_round, {"practice_type": "solo", **LOW_WHO5})
+    other = survey_round.invitations.order_by("-pk").first()
+    assert respondent.client.get(reverse("surveys:enter", args=[factories.issue_link(other)])).status_code == 302
+    respondent.client.cookies.pop("sessionid")  # that browser session's questionnaire is lost
+    lost = respondent.client.get(reverse("surveys:landing"))
+    assert lost.status_code == 403
+    assert "Åbn linket fra din e-mail" in lost.content.decode()
