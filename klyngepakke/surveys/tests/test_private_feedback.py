@@ -79,7 +79,7 @@ def test_feedback_cannot_be_reopened_in_the_same_browser(survey_round, path):
     html = again.content.decode()
     assert again.status_code == 410
     assert "allerede svaret" in html
-    assert "28" not in html
+    assert "28 af 100" not in html
     assert BAND not in html
 
 
