@@ -6,6 +6,5 @@ urlpatterns = [
     path("s/<str:token>/", views.enter),
     path("svar/", views.landing),
     path("svar/gennemse/", views.review),
-    path("svar/tak/", views.thanks),
     path("svar/side/<slug:code>/", views.section),
 ]

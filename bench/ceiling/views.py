@@ -94,8 +94,7 @@ def review(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             CeilingAnswer.objects.bulk_create(rows)
         request.session.flush()
-        request.session["done"] = True
-        return HttpResponseRedirect("/svar/tak/")
+        return _page("Tak", "<h1>Tak for dit svar</h1>")  # like the app: the receipt is the POST's response
     summary = "".join(f"<dt>{code}</dt><dd>{escape(', '.join(values))}</dd>" for code, values in answers.items())
     token = get_token(request)
     return _page(
@@ -103,9 +102,3 @@ def review(request: HttpRequest) -> HttpResponse:
         f'<h1>Gennemse</h1><dl>{summary}</dl><form method="post">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"><button type="submit">Send</button></form>',
     )
-
-
-def thanks(request: HttpRequest) -> HttpResponse:
-    if not request.session.get("done"):
-        return HttpResponseForbidden()
-    return _page("Tak", "<h1>Tak for dit svar</h1>")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .forms import DanishPasswordChangeForm, ThrottledAuthenticationForm, TokenForm
 from .policy import second_factor_pending
@@ -72,6 +73,23 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  #
     success_message = "Din adgangskode er ændret."
 
 
+SESSION_PENDING_KEY = "otp_setup_key"
+
+
+def _pending_device(request: HttpRequest) -> TOTPDevice:
+    """The device being enrolled. Showing the setup page writes nothing but the session:
+    the new secret waits there until the first code confirms it (or a wrong code stores
+    the unconfirmed device, for its throttle; it is then reused)."""
+    stored = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if stored is not None:
+        return stored
+    key = request.session.get(SESSION_PENDING_KEY)
+    if not isinstance(key, str):
+        key = random_hex(20)
+        request.session[SESSION_PENDING_KEY] = key
+    return TOTPDevice(user=request.user, name="Godkendelses-app", confirmed=False, key=key)
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device: show the secret as a QR code, confirm with a first code."""
@@ -80,14 +98,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         # One device per login; replacing it goes through the operator, so a stolen
         # password alone cannot swap the second factor.
         return redirect(_with_next(reverse("accounts:otp_verify"), next_url))
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Godkendelses-app", confirmed=False)
+    device = _pending_device(request)
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
     if form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if device.verify_token(form.cleaned_data["token"]):  # stores the device (a POST)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(SESSION_PENDING_KEY, None)
             _complete_second_factor(request, device)
             messages.success(request, "To-faktor-godkendelse er sat op.")
             return redirect(next_url)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from klyngepakke.surveys.models import Round
@@ -52,20 +53,38 @@ def build_materials(round_id: int) -> list[MaterialFile]:
 
 
 def current_file(round_id: int, code: str) -> MaterialFile:
-    """The stored file if it was built from today's inputs, else a fresh build of it.
+    """The stored file if it was built from today's inputs, else the file rendered now.
 
-    The inputs change when the consultant or coordinator changes the meeting plan (date,
-    time, place, length, program notes); the numbers never change after the close.
+    A download is a read: a file rendered here is served, not stored (unsaved). The
+    inputs change when the consultant or coordinator changes the meeting plan (date,
+    time, place, length, program notes), which drops the stored files
+    (`drop_materials`) so the scheduler builds them again; the numbers never change
+    after the close.
     """
     materials = meeting_materials(round_id)
     digest = materials.digest()
     stored = MaterialFile.objects.filter(round_id=round_id, exporter=code).first()
     if stored is not None and stored.digest == digest:
         return stored
-    return store(round_id, digest, render_all(materials, [exporter(code)]))[0]
+    [(_code, file)] = render_all(materials, [exporter(code)])
+    return MaterialFile(
+        round_id=round_id,
+        exporter=code,
+        name=file.name,
+        content_type=file.content_type,
+        data=file.data,
+        size=len(file.data),
+        digest=digest,
+        built_at=timezone.now(),
+    )
 
 
-# Rounds closed longer ago are built when first downloaded, not by the scheduler.
+def drop_materials(round_ids: Iterable[int]) -> None:
+    """Forget the stored files of rounds whose inputs changed (the meeting plan)."""
+    MaterialFile.objects.filter(round_id__in=list(round_ids)).delete()
+
+
+# Rounds closed longer ago are rendered at each download (not stored), not by the scheduler.
 RECENT_DAYS = 30
 
 
@@ -73,14 +92,18 @@ DUTY = "build_missing_materials"
 
 
 def build_missing_materials(limit: int = 3) -> int:
-    """Build the files of recently closed rounds that have none yet (the scheduler runs
-    this a few at a time), so the coordinator's first download is instant.
+    """Build the files of recently closed rounds, and of rounds whose meeting is still to
+    come, that have none yet (the scheduler runs this a few at a time), so downloads are
+    served from storage.
 
     Each round is claimed first, so two workers never build the same round at once; a
     round whose build fails is logged and backs off (30 s, doubling, at most 30 min), so
     it neither comes first on every pass nor holds up the rounds after it.
     """
-    recent = Round.objects.filter(closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
+    recent = Round.objects.filter(closed_at__isnull=False).filter(
+        Q(closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
+        | Q(order__meeting_date__gte=timezone.localdate())
+    )
     ids = list(
         recent.exclude(pk__in=MaterialFile.objects.values("round_id"))
         .exclude(pk__in=waiting_items(DUTY))

@@ -71,20 +71,24 @@ def _score_sums(ids: list[Any], items: list[str], min_answered: int) -> list[tup
     )
 
 
-def round_aggregates(round_ids: list[int], definitions: list[ScoreDefinition]) -> list[RoundAggregate]:
-    """Stored aggregates of closed rounds, computing (once) those still missing.
+def round_aggregates(
+    round_ids: list[int], definitions: list[ScoreDefinition], *, store: bool = True
+) -> list[RoundAggregate]:
+    """Aggregates of closed rounds: the stored ones, and those still missing computed now.
 
     Each is computed in SQL from the round's own answers; a closed round never changes,
-    so the stored aggregate stays right.
+    so the stored aggregate stays right. `store=True` (the scheduler, results.services)
+    stores what it computes; `store=False` (a page view: reads never write) returns it
+    unsaved.
     """
     found = {a.round_id: a for a in RoundAggregate.objects.filter(round_id__in=round_ids)}
     missing = Round.objects.filter(pk__in=round_ids, closed_at__isnull=False).exclude(pk__in=found)
     for round_ in missing:
-        found[round_.pk] = _aggregate(round_, definitions)
+        found[round_.pk] = _aggregate(round_, definitions, store=store)
     return [found[i] for i in round_ids if i in found]
 
 
-def _aggregate(round_: Round, definitions: list[ScoreDefinition]) -> RoundAggregate:
+def _aggregate(round_: Round, definitions: list[ScoreDefinition], *, store: bool) -> RoundAggregate:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     ids = _response_ids(round_)
     rows = (
@@ -100,12 +104,8 @@ def _aggregate(round_: Round, definitions: list[ScoreDefinition]) -> RoundAggreg
         pairs = _score_sums(ids, list(definition.items), definition.min_answered)
         scores = [score_from_sum(definition, total, answered) for total, answered in pairs]
         sums[definition.code] = [float(sum(scores)), len(scores)]
-    aggregate, _ = RoundAggregate.objects.get_or_create(
-        round=round_,
-        defaults={
-            "respondents": len(ids),
-            "option_counts": dict(counts),
-            "score_sums": sums,
-        },
-    )
+    values = {"respondents": len(ids), "option_counts": dict(counts), "score_sums": sums}
+    if not store:
+        return RoundAggregate(round=round_, **values)
+    aggregate, _ = RoundAggregate.objects.get_or_create(round=round_, defaults=values)
     return aggregate

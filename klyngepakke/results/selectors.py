@@ -8,7 +8,6 @@ returning it.
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -149,29 +148,47 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def round_comparisons(round_: Round) -> tuple[ComparisonGroup, ...]:
-    """A closed round's comparison groups (computed and stored on first use)."""
+    """A closed round's comparison groups: as stored with its aggregate, else computed
+    now without storing (results.services.store_comparisons stores them)."""
     document = round_.package_version.document
     return _comparisons(round_, Questionnaire(document), score_definitions(document), policy_for(document))
+
+
+def comparison_basis(round_: Round, policy: Policy) -> str:
+    """What a round's comparison groups depend on besides closed rounds: period, k, region."""
+    assert round_.closed_at is not None
+    months = comparison_months(round_)
+    return f"months={months};k={policy.k};region={round_.order.cluster.region_id};closed={round_.closed_at.isoformat()}"
+
+
+def compute_comparisons(round_: Round) -> tuple[tuple[ComparisonGroup, ...], str]:
+    """A closed round's comparison groups computed now, with their basis (for storing)."""
+    document = round_.package_version.document
+    questionnaire, definitions, policy = Questionnaire(document), score_definitions(document), policy_for(document)
+    return _compute_comparisons(round_, questionnaire, definitions, policy), comparison_basis(round_, policy)
 
 
 def _comparisons(
     round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
 ) -> tuple[ComparisonGroup, ...]:
+    own = RoundAggregate.objects.filter(round=round_).only("comparisons", "comparisons_basis").first()
+    if own is not None and own.comparisons is not None and own.comparisons_basis == comparison_basis(round_, policy):
+        return tuple(ComparisonGroup(**group) for group in own.comparisons)
+    return _compute_comparisons(round_, questionnaire, definitions, policy)
+
+
+def _compute_comparisons(
+    round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
+) -> tuple[ComparisonGroup, ...]:
     """The rest of the region and the rest of the country: every closed round of any
-    package that asked the same item codes (or has the same score codes) and closed within
+    package that asked the same item codes (or have the same score codes) and closed within
     the comparison period up to this round's own close. Anchoring the period at the
     round's close makes the comparison as frozen as the round itself, so it is computed
-    once and stored with the round's aggregate."""
+    once and stored with the round's aggregate (by the scheduler). Reads only: a round
+    whose aggregate is not stored yet is aggregated in memory."""
     region = round_.order.cluster.region
-    own = (
-        RoundAggregate.objects.filter(round=round_).first()
-        or responses.round_aggregates([round_.pk], list(definitions))[0]
-    )
     months = comparison_months(round_)
     assert round_.closed_at is not None
-    basis = f"months={months};k={policy.k};region={region.pk};closed={round_.closed_at.isoformat()}"
-    if own.comparisons is not None and own.comparisons_basis == basis:
-        return tuple(ComparisonGroup(**group) for group in own.comparisons)
     codes = frozenset(
         code
         for question in questionnaire.questions.values()
@@ -180,22 +197,37 @@ def _comparisons(
     )
     scores = frozenset(d.code for d in definitions)
     window = (_months_before(round_.closed_at, months), round_.closed_at)
+    in_window = responses.closed_rounds().filter(closed_at__gte=window[0], closed_at__lte=window[1])
+    where = {
+        pk: (cluster_id, region_id)
+        for pk, cluster_id, region_id in in_window.values_list("pk", "order__cluster_id", "order__cluster__region_id")
+    }
+    where.setdefault(round_.pk, (round_.order.cluster_id, region.pk))
+    aggregates = _aggregates_of(list(where))
     labelled = ((f"Resten af {region.name}", region.pk), ("Hele landet (andre klynger)", None))
-    # Pools first: they store any missing aggregate, this cluster's earlier rounds included.
-    pools = [(label, _pool(window, region_id, policy.k, codes, scores)) for label, region_id in labelled]
+    pools = [
+        (label, _pool([a for a in aggregates if region_id in (None, where[a.round_id][1])], policy.k, codes, scores))
+        for label, region_id in labelled
+    ]
     # "The rest" leaves out every round of this cluster, not only this one: an earlier
     # round of the same doctors is no comparison.
-    earlier = RoundAggregate.objects.filter(
-        round__order__cluster_id=round_.order.cluster_id,
-        round__closed_at__gte=window[0],
-        round__closed_at__lte=window[1],
-    ).exclude(round=round_)
-    mine = [own, *earlier]
-    groups = tuple(_comparison(label, pool, mine, codes, questionnaire, definitions, policy) for label, pool in pools)
-    RoundAggregate.objects.filter(pk=own.pk).update(
-        comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis
+    mine = [a for a in aggregates if where[a.round_id][0] == round_.order.cluster_id]
+    return tuple(_comparison(label, pool, mine, codes, questionnaire, definitions, policy) for label, pool in pools)
+
+
+def _aggregates_of(round_ids: list[int]) -> list[RoundAggregate]:
+    """The rounds' aggregates: stored ones, and missing ones computed in memory (not stored)."""
+    stored = list(
+        RoundAggregate.objects.filter(round_id__in=round_ids).only(
+            "round_id", "respondents", "option_counts", "score_sums"
+        )
     )
-    return groups
+    have = {a.round_id for a in stored}
+    missing = Round.objects.filter(pk__in=[i for i in round_ids if i not in have]).select_related("package_version")
+    for round_ in missing:
+        definitions = list(score_definitions(round_.package_version.document))
+        stored += responses.round_aggregates([round_.pk], definitions, store=False)
+    return stored
 
 
 @dataclass(frozen=True)
@@ -210,24 +242,15 @@ class _Pool:
     code_rounds: dict[str, int]
 
 
-def _pool(
-    window: tuple[datetime, datetime], region_id: int | None, k: int, codes: frozenset[str], scores: frozenset[str]
-) -> _Pool:
-    rounds = responses.closed_rounds().filter(closed_at__gte=window[0], closed_at__lte=window[1])
-    if region_id is not None:
-        rounds = rounds.filter(order__cluster__region_id=region_id)
-    missing = list(rounds.filter(aggregate__isnull=True).select_related("package_version"))
-    for round_ in missing:
-        responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
-    stored = RoundAggregate.objects.filter(round__in=rounds, respondents__gte=k).only(
-        "round_id", "respondents", "option_counts", "score_sums"
-    )
+def _pool(aggregates: list[RoundAggregate], k: int, codes: frozenset[str], scores: frozenset[str]) -> _Pool:
     counts: dict[str, dict[str, int]] = {}
     sums: dict[str, tuple[float, int]] = {}
     code_rounds: dict[str, int] = {}
     ids: set[int] = set()
     respondents = 0
-    for aggregate in stored.iterator(chunk_size=500):
+    for aggregate in aggregates:
+        if aggregate.respondents < k:
+            continue
         shared_items = codes.intersection(aggregate.option_counts)
         shared_scores = scores.intersection(aggregate.score_sums)
         if not shared_items and not shared_scores:

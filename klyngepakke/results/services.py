@@ -3,11 +3,13 @@ groups once."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from django.utils import timezone
 
 from klyngepakke.core.scoring import score_definitions
+from klyngepakke.surveys.models import Round
 from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from . import responses, selectors
@@ -38,7 +40,8 @@ def _store_aggregate(round_id: int) -> bool:
     return True
 
 
-# Older rounds get their comparison groups when their page is first viewed.
+# Older rounds' pages compute their comparison groups on each view (from the stored
+# aggregates, without storing: a read never writes).
 RECENT_DAYS = 30
 
 
@@ -63,5 +66,14 @@ def _store_comparisons(round_id: int) -> bool:
         .select_related("order__cluster__region", "order__package", "package_version")
         .get(pk=round_id)
     )
-    selectors.round_comparisons(round_)
+    store_comparisons(round_)
     return True
+
+
+def store_comparisons(round_: Round) -> None:
+    """Compute and store a closed round's comparison groups with its aggregate."""
+    responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    groups, basis = selectors.compute_comparisons(round_)
+    RoundAggregate.objects.filter(round=round_).update(
+        comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis
+    )

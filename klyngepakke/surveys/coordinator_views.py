@@ -137,7 +137,7 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
 def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     round_ = _round(request, code, round_id)
     invited = selectors.invited_count(round_)
-    shown = services.shown_response_count(round_)
+    shown = selectors.shown_response_count(round_)
     return render(
         request,
         "surveys/round_detail.html",

@@ -2,8 +2,11 @@
 
 Anonymity is a property of this schema: `Response` and `Answer` have no foreign key to
 an invitation, member or practice, no timestamp and random UUID keys; `Invitation`
-keeps only *that* it was answered. Closing a round re-stores its responses in random
-order, so not even the physical row order says who answered first.
+keeps only *that* it was answered. The mixing duty (`services.mix_responses`, run by
+the scheduler every few seconds and by `close_round`) re-stores a round's responses in
+random order with new keys, together with touching its answered invitations, so that
+neither row order nor transaction ids tie a response to an invitation for longer than
+that short window (docs/anonymity.md, "Inside the database").
 """
 
 from __future__ import annotations
@@ -122,10 +125,14 @@ class InvitationToken(models.Model):
 
 
 class PartialAnswers(models.Model):
-    """Answers kept between pages so a doctor can resume; deleted at submit and close."""
+    """Answers kept between pages so a doctor can resume; deleted at submit and close.
+
+    Sealed (AES-GCM) with a key derived from the respondent's link token, which the
+    server does not store: unreadable without the link (surveys.drafts).
+    """
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="partial")
-    answers = models.JSONField(default=dict)
+    sealed = models.BinaryField()
 
     def __str__(self) -> str:
         return f"Mellemgemte svar (invitation {self.invitation_id})"
@@ -134,10 +141,14 @@ class PartialAnswers(models.Model):
 class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+    # False from the submit until the mixing duty has re-stored the response (seconds):
+    # tells the mixer which rounds have something to mix; says nothing once mixed.
+    mixed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "besvarelse"
         verbose_name_plural = "besvarelser"
+        indexes = [models.Index(fields=["round"], condition=models.Q(mixed=False), name="response_unmixed")]
 
     def __str__(self) -> str:
         return f"Besvarelse {self.pk}"

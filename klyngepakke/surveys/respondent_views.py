@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,13 +22,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from klyngepakke.core.questionnaire import FieldError, Section
 from klyngepakke.core.scoring import respondent_scores
 
+from . import drafts, respondent_throttle, selectors, services
 from . import respondent_pages as pages
-from . import respondent_throttle, selectors, services
 from .answers import answer_rows
 from .selectors import RespondentState
 
 SESSION_INVITATION = "survey_invitation"
-SESSION_FEEDBACK = "survey_feedback"
+# Set (for the browser session only) on the response to a successful submit, so the
+# back button, a reload or a second tab in that browser meets "you have already
+# answered" rather than "open the link". It holds nothing but "1"; the server keeps
+# nothing of the submit or its feedback.
+ANSWERED_COOKIE = "survey_answered"
+# The key that seals this respondent's saved partial answers (surveys.drafts), derived
+# from the link token when the link is opened. A cookie, not the session: sessions are
+# rows in the database, and the key must never be. No expiry: it ends with the browser
+# session, and resuming later means opening the link again.
+DRAFT_KEY_COOKIE = "survey_key"
 
 PROBLEMS = {
     "invalid": (
@@ -135,7 +146,6 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
         if problem == "invalid":
             respondent_throttle.record_bad_link(request)
         return _problem(request, problem)
-    request.session.pop(SESSION_FEEDBACK, None)
     if request.session.session_key is not None:
         # The browser brought a session: continue under a new key (no fixation). A
         # browser without one gets a fresh key when the session is saved.
@@ -143,18 +153,26 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SESSION_INVITATION] = invitation_id
     response = redirect("surveys:landing")
     response["Referrer-Policy"] = "no-referrer"
+    response.set_cookie(
+        DRAFT_KEY_COOKIE,
+        drafts.encode_key(drafts.key_for_token(token)),
+        path=reverse("surveys:landing"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    response.delete_cookie(ANSWERED_COOKIE, path=reverse("surveys:landing"))  # a new questionnaire
     return response
 
 
 def _current(request: HttpRequest) -> RespondentState | HttpResponse:
     invitation_id = request.session.get(SESSION_INVITATION)
     if invitation_id is None:
-        if SESSION_FEEDBACK in request.session:
-            # A second tab, the back button or a retry after submitting: show the
-            # receipt again instead of an error.
-            return redirect("surveys:thanks")
+        return _no_invitation(request)
+    key = drafts.decode_key(request.COOKIES.get(DRAFT_KEY_COOKIE))
+    if key is None:  # the browser session that opened the link has ended
         return _problem(request, "no_session")
-    state, problem = selectors.respondent_state(invitation_id)
+    state, problem = selectors.respondent_state(invitation_id, key)
     if state is None:
         return _problem(request, "closed" if problem == "invalid" else problem)
     return state
@@ -264,7 +282,10 @@ def section(request: HttpRequest, code: str) -> HttpResponse:
         if field_errors and not going_back:
             errors = {e.code: _error_message(e, target) for e in field_errors}
         else:
-            services.save_partial(current.invitation_id, answers, exists=bool(current.answers))
+            key = drafts.decode_key(request.COOKIES.get(DRAFT_KEY_COOKIE))
+            if key is None:  # (_current has checked it already)
+                return _problem(request, "no_session")
+            services.save_partial(current.invitation_id, answers, key, exists=current.has_draft)
             sections = questionnaire.visible_sections(answers)
             previous, following, _ = _neighbours(sections, target.code)
             if going_back:
@@ -319,11 +340,7 @@ def review(request: HttpRequest) -> HttpResponse:
         outcome = services.store_submission(current.invitation_id, rows, round_id=current.round_id)
         if not outcome.stored:
             return refused(request, outcome.reason)
-        feedback = _feedback(current, answers)
-        # A fresh session that knows nothing of the invitation holds only the feedback.
-        request.session.flush()
-        request.session[SESSION_FEEDBACK] = feedback
-        return redirect("surveys:thanks")
+        return _thanks(request, _feedback(current, answers))
     sections = questionnaire.visible_sections(answers)
     shown = [(sec, sec.visible_questions(answers)) for sec in sections]
 
@@ -402,9 +419,37 @@ def _feedback(current: RespondentState, answers: dict[str, Any]) -> dict[str, An
     return {"package": _text(document["title"]), "scores": scores, "contacts": contacts}
 
 
+def _thanks(request: HttpRequest, feedback: dict[str, Any]) -> HttpResponse:
+    """The receipt with the private feedback, as the response to the submit itself.
+
+    The feedback ("gemmes ikke") is rendered once, here, and stored nowhere: no redirect
+    that would read it back from the session or a cache. The session is flushed (its row
+    deleted, the invitation forgotten), so back, reload or a second tab in this browser
+    get the "already answered" page without the scores (ANSWERED_COOKIE).
+    """
+    request.session.flush()
+    response = _page(request, "surveys/respondent/thanks.html", feedback)
+    add_never_cache_headers(response)
+    response.delete_cookie(DRAFT_KEY_COOKIE, path=reverse("surveys:landing"))
+    response.set_cookie(
+        ANSWERED_COOKIE,
+        "1",
+        path=reverse("surveys:landing"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _no_invitation(request: HttpRequest) -> HttpResponse:
+    if request.COOKIES.get(ANSWERED_COOKIE) == "1":
+        # Back, reload or a second tab after submitting in this browser.
+        return _problem(request, "answered")
+    return _problem(request, "no_session")
+
+
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    feedback = request.session.get(SESSION_FEEDBACK)
-    if feedback is None:
-        return _problem(request, "no_session")
-    return _page(request, "surveys/respondent/thanks.html", feedback)
+    """The receipt is the submit's own response; this address only explains itself."""
+    return _no_invitation(request)

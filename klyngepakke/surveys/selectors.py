@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +15,8 @@ from django.utils.dateparse import parse_datetime
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 
-from .models import Invitation, InvitationToken, Order, Round
+from . import drafts
+from .models import Invitation, InvitationToken, Order, ResponseCountSnapshot, Round
 from .tokens import hash_token, looks_like_token
 
 
@@ -50,7 +50,9 @@ class RespondentState:
     """What every page of the questionnaire needs, read in one narrow query.
 
     No model instances: the invitation's answered flag, the round's dates and the
-    package version's key, and the partial answers kept for resume. The package
+    package version's key, and the partial answers kept for resume (opened with the
+    key from the respondent's link; `has_draft` says whether a draft row exists, even
+    one sealed under another link's key, which reads as no answers). The package
     document and the parsed questionnaire come from per-process caches, since a version
     used by a round never changes (catalogue.services.lock_version).
     """
@@ -61,6 +63,7 @@ class RespondentState:
     content_hash: str
     closes_at: datetime
     answers: dict[str, Any]
+    has_draft: bool = False
 
     @property
     def document(self) -> dict[str, Any]:
@@ -76,7 +79,7 @@ class _PreparedRead:
 
     For the questionnaire's read on every page: building a query (cloning, resolving
     the joins, compiling) costs Django several times the CPU of running this primary-key
-    lookup. The values come back as the database driver returns them (see _aware, _json).
+    lookup. The values come back as the database driver returns them (see _aware).
     """
 
     def __init__(self, queryset: Callable[[Any], QuerySet[Any]], sentinel: Any) -> None:
@@ -107,11 +110,6 @@ def _aware(value: Any) -> Any:
     return value
 
 
-def _json(value: Any) -> Any:
-    # Both backends return JSON as text (Django has psycopg leave jsonb undecoded).
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
 _STATE = _PreparedRead(
     lambda invitation_id: Invitation.objects.filter(pk=invitation_id).values_list(
         "answered",
@@ -120,25 +118,31 @@ _STATE = _PreparedRead(
         "round__closed_at",
         "round__package_version_id",
         "round__package_version__content_hash",
-        "partial__answers",
+        "partial__sealed",
     ),
     sentinel=-1,
 )
 
 
-def respondent_state(invitation_id: int | None) -> tuple[RespondentState | None, str]:
-    """The state behind a respondent's session and a problem ("invalid" | "answered" | "closed") or ""."""
+def respondent_state(invitation_id: int | None, key: bytes) -> tuple[RespondentState | None, str]:
+    """The state behind a respondent's session and a problem ("invalid" | "answered" | "closed") or "".
+
+    `key` is the draft key from the respondent's link (surveys.drafts)."""
     if invitation_id is None:
         return None, "invalid"
     row = _STATE.row(invitation_id)
     if row is None:
         return None, "invalid"
-    answered, round_id, closes_at, closed_at, version_id, content_hash, answers = row
+    answered, round_id, closes_at, closed_at, version_id, content_hash, sealed = row
     closes_at = _aware(closes_at)
     problem = _problem(bool(answered), closes_at, _aware(closed_at))
     if problem:
         return None, problem
-    return RespondentState(invitation_id, round_id, version_id, content_hash, closes_at, _json(answers) or {}), ""
+    answers = drafts.open_sealed(key, invitation_id, bytes(sealed)) if sealed is not None else None
+    state = RespondentState(
+        invitation_id, round_id, version_id, content_hash, closes_at, answers or {}, has_draft=sealed is not None
+    )
+    return state, ""
 
 
 def round_cluster_name(round_id: int) -> str:
@@ -189,3 +193,15 @@ def orders_for_cluster(cluster_id: int) -> QuerySet[Order]:
 
 def invited_count(round_: Round) -> int:
     return Invitation.objects.filter(round=round_).count()
+
+
+def shown_response_count(round_: Round) -> int:
+    """The response count a coordinator may see now.
+
+    While a round is open: the latest daily snapshot (services.take_response_count_snapshots),
+    so the figure moves at most once a day; once closed, the final count.
+    """
+    if not round_.is_open:
+        return Invitation.objects.filter(round=round_, answered=True).count()
+    latest = ResponseCountSnapshot.objects.filter(round=round_).order_by("-day").values_list("count", flat=True)
+    return latest.first() or 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
@@ -16,6 +17,7 @@ from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
 from klyngepakke.tasks.backoff import run_items, waiting_items
 
+from . import drafts
 from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
 
 State = Order.State
@@ -75,6 +77,11 @@ def plan_meeting(
     order.meeting_minutes = minutes
     order.program_notes = program_notes
     order.save(update_fields=["meeting_date", "meeting_starts_at", "meeting_place", "meeting_minutes", "program_notes"])
+    # The meeting files show the plan: drop them, the scheduler builds them again (a
+    # download meanwhile renders them without storing).
+    from klyngepakke.materials.services import drop_materials
+
+    drop_materials(order.rounds.filter(closed_at__isnull=False).values_list("pk", flat=True))
     if order.state == State.ORDERED:
         _move(order, State.PLANNED, by)
     else:
@@ -143,6 +150,7 @@ def open_round(
     )
     _move(order, State.SURVEY_OPEN, by)
     invite_members(round_)
+    ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
     return round_
 
 
@@ -175,23 +183,28 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
 
 
 @transaction.atomic
-def close_round(round_: Round, by: AbstractBaseUser | None) -> Round:
-    """Close a round: drop partial answers, re-store responses in random order, freeze."""
+def close_round(round_: Round, by: AbstractBaseUser | None, *, rng: random.Random | None = None) -> Round:
+    """Close a round: drop partial answers, mix its responses one last time, freeze.
+
+    A closed round is always mixed: the mixing happens in the closing transaction itself
+    (`rng` as in `mix_responses`).
+    """
     round_ = Round.objects.select_for_update(of=("self",)).select_related("order").get(pk=round_.pk)
     if round_.is_open:
-        _close(round_, by)
+        _close(round_, by, rng)
     return round_
 
 
-def _close(round_: Round, by: AbstractBaseUser | None) -> None:
+def _close(round_: Round, by: AbstractBaseUser | None, rng: random.Random | None = None) -> None:
     # The caller holds the round's row lock (PostgreSQL) or SQLite's write lock.
     round_.closed_at = timezone.now()
     round_.save(update_fields=["closed_at"])
     PartialAnswers.objects.filter(invitation__round=round_).delete()
-    _reshuffle_responses(round_)
+    _mix_round(round_.pk, rng or random.SystemRandom())
     order = Order.objects.select_for_update().get(pk=round_.order_id)
     _move(order, State.SURVEY_CLOSED, by)
     _tell_coordinators_if_under_k(round_)
+    transaction.on_commit(_reclaim_dead_rows)
 
 
 def close_due_round(round_id: int, now: datetime) -> bool:
@@ -243,28 +256,93 @@ def close_due_rounds(now: datetime | None = None) -> int:
     return run_items("close_due_rounds", list(due), lambda round_id: close_due_round(round_id, now)).done
 
 
-def _reshuffle_responses(round_: Round) -> None:
-    # Rows inserted during the round sit in the order people answered (heap order in
-    # PostgreSQL, rowid in SQLite). Re-inserting them in random order with new keys
-    # removes that last trace of who answered when.
+def mix_responses(*, rng: random.Random | None = None) -> int:
+    """The mixing duty: re-store every round that has responses received since the last pass.
+
+    A submit marks the invitation answered and stores the response in one transaction
+    (exactly-once), so on PostgreSQL both rows carry that transaction's id (`xmin`), and
+    on both databases the rows sit in submission order. This pass, in ONE transaction
+    per run, re-inserts all responses of each such round in random order with fresh
+    random keys, deletes the old rows and touches every answered invitation of the
+    round, so that afterwards all of them share the mixing transaction's id; then it has
+    the database reclaim the old row versions (`_reclaim_dead_rows`). Idempotent: with
+    nothing new it writes nothing. Two passes at once are safe: the rounds are locked
+    (SELECT ... FOR UPDATE; on SQLite the write lock of IMMEDIATE transactions) and the
+    condition re-read under the lock, so the second finds nothing left to do. A submit
+    that commits while a pass runs keeps its response (only the rows read are deleted)
+    and is mixed by the next pass. `rng` orders the rows (default: the system's CSPRNG);
+    keys are always fresh UUID4s. Returns the number of rounds mixed.
+    """
+    rng = rng or random.SystemRandom()
+    if not Response.objects.filter(mixed=False).exists():
+        return 0
+    mixed = 0
+    with transaction.atomic():
+        pending = Response.objects.filter(mixed=False).values("round_id")
+        for round_id in (
+            Round.objects.select_for_update().filter(pk__in=pending).order_by("pk").values_list("pk", flat=True)
+        ):
+            if Response.objects.filter(round_id=round_id, mixed=False).exists():  # re-read under the lock
+                _mix_round(round_id, rng)
+                mixed += 1
+        if mixed:
+            transaction.on_commit(_reclaim_dead_rows)
+    return mixed
+
+
+AnswerRow = tuple[str, str, float | None, str]
+
+
+def _mix_round(round_id: int, rng: random.Random) -> None:
+    # Read, re-insert in random order under new keys, delete exactly the rows read (a
+    # concurrent submit's response stays, unmixed, for the next pass), then touch the
+    # answered invitations so none keeps the transaction id of its own submit.
     rows = list(
-        Answer.objects.filter(response__round=round_).values_list("response_id", "code", "option", "value", "text")
+        Answer.objects.filter(response__round_id=round_id).values_list("response_id", "code", "option", "value", "text")
     )
-    by_response: dict[object, list[tuple[str, str, float | None, str]]] = {}
+    old_ids = list(Response.objects.filter(round_id=round_id).values_list("pk", flat=True))
+    by_response: dict[object, list[AnswerRow]] = {pk: [] for pk in old_ids}
     for response_id, code, option, value, text in rows:
-        by_response.setdefault(response_id, []).append((code, option, value, text))
-    empty = list(Response.objects.filter(round=round_).exclude(pk__in=by_response).values_list("pk", flat=True))
-    groups = list(by_response.values()) + [[] for _ in empty]
-    random.SystemRandom().shuffle(groups)
-    Response.objects.filter(round=round_).delete()
-    for answers in groups:
-        _store_response(round_, answers)
+        if response_id in by_response:
+            by_response[response_id].append((code, option, value, text))
+    groups = list(by_response.values())
+    rng.shuffle(groups)
+    for start in range(0, len(old_ids), 500):
+        Response.objects.filter(pk__in=old_ids[start : start + 500]).delete()
+    responses = [Response(id=uuid.uuid4(), round_id=round_id, mixed=True) for _ in groups]
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(
+        [
+            Answer(id=uuid.uuid4(), response=response, code=c, option=o, value=v, text=t)
+            for response, answers in zip(responses, groups, strict=True)
+            for c, o, v, t in answers
+        ],
+        batch_size=500,
+    )
+    Invitation.objects.filter(round_id=round_id, answered=True).update(answered=True)
 
 
-def _store_response(round_: Round, answers: list[tuple[str, str, float | None, str]]) -> Response:
-    response = Response.objects.create(round=round_)
-    Answer.objects.bulk_create([Answer(response=response, code=c, option=o, value=v, text=t) for c, o, v, t in answers])
-    return response
+# Tables whose old row versions could tie a response to an invitation: the submit's
+# transaction wrote the invitation, the response and its answers, and deleted the
+# partial answers (whose dead row names the invitation).
+MIXED_TABLES = (Invitation, Response, Answer, PartialAnswers)
+
+
+def _reclaim_dead_rows() -> None:
+    """Have the database drop the old row versions the mixing left behind.
+
+    PostgreSQL: VACUUM (outside a transaction) removes dead tuples no open snapshot can
+    still see. SQLite: the mixing deleted with `secure_delete` on, which zeroes the
+    content of deleted rows; a checkpoint moves the WAL's page images into the database
+    file and truncates the WAL (both best-effort while other readers are active).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in MIXED_TABLES)
+            cursor.execute(f"VACUUM {names}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @dataclass(frozen=True)
@@ -326,28 +404,35 @@ def default_closes_at(now: datetime | None = None) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
 
 
-def shown_response_count(round_: Round) -> int:
-    """The response count a coordinator may see now.
+def take_response_count_snapshots(today: date | None = None) -> int:
+    """Freeze today's response count of every open round that has none yet (the scheduler
+    runs this each pass, so in effect just after midnight; `open_round` takes the first).
 
-    While a round is open the figure is frozen at the first look of each day, so
-    watching the page never shows that one particular colleague has just answered.
+    A coordinator sees only these daily figures (`selectors.shown_response_count`), so
+    watching the page never shows that one particular colleague has just answered, and
+    looking at the page writes nothing. Returns how many snapshots were taken.
     """
-    answered = Invitation.objects.filter(round=round_, answered=True).count()
-    if not round_.is_open:
-        return answered
-    snapshot, _ = ResponseCountSnapshot.objects.get_or_create(
-        round=round_, day=timezone.localdate(), defaults={"count": answered}
-    )
-    return snapshot.count
+    today = today or timezone.localdate()
+    rounds = Round.objects.filter(closed_at__isnull=True).exclude(count_snapshots__day=today)
+    taken = 0
+    for round_id in rounds.values_list("pk", flat=True):
+        answered = Invitation.objects.filter(round_id=round_id, answered=True).count()
+        _, created = ResponseCountSnapshot.objects.get_or_create(
+            round_id=round_id, day=today, defaults={"count": answered}
+        )
+        taken += created
+    return taken
 
 
-def save_partial(invitation_id: int, answers: dict[str, object], *, exists: bool = True) -> None:
-    """Keep a respondent's answers so far. One statement: an UPDATE of the row, or its
-    INSERT on the first page (`exists=False`: the caller read that there is none yet)."""
-    if exists and PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers):
+def save_partial(invitation_id: int, answers: dict[str, object], key: bytes, *, exists: bool = True) -> None:
+    """Keep a respondent's answers so far, sealed with the key from their link
+    (surveys.drafts). One statement: an UPDATE of the row, or its INSERT on the first
+    page (`exists=False`: the caller read that there is none yet)."""
+    sealed = drafts.seal(key, invitation_id, answers)
+    if exists and PartialAnswers.objects.filter(invitation_id=invitation_id).update(sealed=sealed):
         return
     try:
         with transaction.atomic():
-            PartialAnswers.objects.create(invitation_id=invitation_id, answers=answers)
+            PartialAnswers.objects.create(invitation_id=invitation_id, sealed=sealed)
     except IntegrityError:  # a second tab created it meanwhile
-        PartialAnswers.objects.filter(invitation_id=invitation_id).update(answers=answers)
+        PartialAnswers.objects.filter(invitation_id=invitation_id).update(sealed=sealed)

@@ -26,7 +26,12 @@ from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys.reminders import queue_due_reminders
-from klyngepakke.surveys.services import close_due_rounds, mark_follow_ups_due
+from klyngepakke.surveys.services import (
+    close_due_rounds,
+    mark_follow_ups_due,
+    mix_responses,
+    take_response_count_snapshots,
+)
 
 from . import backoff
 from .logs import log_event
@@ -40,7 +45,10 @@ class Duty:
 
 
 DUTIES: tuple[Duty, ...] = (
+    # First: the mixing window (docs/anonymity.md, "Inside the database") is one pass.
+    Duty("mix_responses", mix_responses),
     Duty("close_due_rounds", close_due_rounds),
+    Duty("take_response_count_snapshots", take_response_count_snapshots),
     Duty("mark_follow_ups_due", lambda: mark_follow_ups_due(timezone.localdate())),
     Duty("queue_due_reminders", queue_due_reminders),
     Duty("process_outbox", process_outbox),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from base64 import b32decode, b32encode
 from urllib.parse import quote
 
 import pytest
@@ -115,6 +117,13 @@ def test_staff_without_a_device_is_sent_on_to_setup(make_staff_user):
     assert response["Location"] == f"{SETUP}?next=/pakker/"
 
 
+def shown_secret(page) -> str:
+    """The secret for manual entry, as the setup page shows it (without its spaces)."""
+    found = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page.content.decode())
+    assert found, "no secret on the page"
+    return found.group(1).replace(" ", "")
+
+
 def test_staff_enrols_a_device_and_is_verified_by_it(make_staff_user):
     user = make_staff_user(with_device=False)
     client = Client()
@@ -122,12 +131,13 @@ def test_staff_enrols_a_device_and_is_verified_by_it(make_staff_user):
     page = client.get(SETUP)
     assert page.status_code == 200
     assert 'src="data:image/svg+xml' in page.content.decode()
-    device = TOTPDevice.objects.get(user=user)
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=user).exists()  # looking at the page stores nothing
+    assert shown_secret(client.get(SETUP)) == shown_secret(page)  # the same secret again
 
     assert client.post(SETUP, {"token": "000000"}).status_code == 400
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user)  # stored with its throttle by the refused code
     assert not device.confirmed
+    assert b32encode(device.bin_key).decode().rstrip("=") == shown_secret(page)
 
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
@@ -164,8 +174,9 @@ class TestCoordinators:
         client = coordinator_client()
         page = client.get(reverse("accounts:account")).content.decode()
         assert f'href="{SETUP}"' in page
-        assert client.get(SETUP).status_code == 200
-        device = TOTPDevice.objects.get(user=client.user)
+        page = client.get(SETUP)
+        assert page.status_code == 200
+        device = TOTPDevice(key=b32decode(shown_secret(page) + "=" * (-len(shown_secret(page)) % 8)).hex())
         response = client.post(SETUP, {"token": totp_token(device)})
         assert response["Location"] == reverse("accounts:account")
         assert "Slået til" in client.get(reverse("accounts:account")).content.decode()

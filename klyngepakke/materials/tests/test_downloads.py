@@ -12,6 +12,7 @@ from django.urls import reverse
 from conftest import login
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
+from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.registry.models import ClusterAssignment
 from klyngepakke.surveys import services
 from tests import factories
@@ -76,14 +77,18 @@ def test_an_open_round_offers_no_files(db):
     assert "ikke klar endnu" in response.content.decode()
 
 
-def test_a_download_is_stored_and_rebuilt_when_the_plan_changes(country):
+def test_a_download_is_served_from_storage_and_rebuilt_by_the_scheduler_when_the_plan_changes(country):
     round_ = country.follow_up_round
     client = client_for(factories.coordinator(country.cluster))
-    first = client.get(download_url(round_))
+    MaterialFile.objects.filter(round=round_).delete()
+    first = client.get(download_url(round_))  # not built yet: rendered, not stored (a read)
+    assert first.status_code == 200
+    assert not MaterialFile.objects.filter(round=round_).exists()
+    build_missing_materials()  # the scheduler
     stored = MaterialFile.objects.get(round=round_, exporter="spreadsheet")
-    assert bytes(stored.data) == first.content
+    assert stored.name in first["Content-Disposition"]
     again = client.get(download_url(round_))
-    assert again.content == first.content
+    assert again.content == bytes(stored.data)
     assert MaterialFile.objects.get(pk=stored.pk).built_at == stored.built_at  # served from storage
 
     order = round_.order
@@ -96,8 +101,12 @@ def test_a_download_is_stored_and_rebuilt_when_the_plan_changes(country):
         program_notes=order.program_notes,
         by=None,
     )
-    client.get(download_url(round_))
-    rebuilt = MaterialFile.objects.get(pk=stored.pk)
+    assert not MaterialFile.objects.filter(round=round_).exists()  # the plan's change dropped them
+    fresh = client.get(download_url(round_))
+    assert fresh.status_code == 200
+    assert not MaterialFile.objects.filter(round=round_).exists()
+    build_missing_materials()
+    rebuilt = MaterialFile.objects.get(round=round_, exporter="spreadsheet")
     assert rebuilt.digest != stored.digest
     assert rebuilt.built_at > stored.built_at
 

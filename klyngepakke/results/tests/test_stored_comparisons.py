@@ -1,6 +1,6 @@
 """A round's comparison groups are computed once and kept with its aggregate: they take
 only rounds closed before it, so they never change; the scheduler computes them for
-recently closed rounds."""
+recently closed rounds, and a page view only reads them (or computes them in memory)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from klyngepakke.results.models import RoundAggregate
 from klyngepakke.results.selectors import round_comparisons, round_results
-from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
+from klyngepakke.results.services import store_comparisons, store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys.models import Round
 from tests import factories
 
@@ -32,7 +32,10 @@ def country(db):
 
 
 def test_computed_once_then_read_from_the_aggregate(country):
-    first = round_comparisons(country)
+    first = round_comparisons(country)  # computed in memory: a read stores nothing
+    assert not RoundAggregate.objects.filter(round=country, comparisons__isnull=False).exists()
+    store_comparisons(country)
+    assert round_comparisons(country) == first
     stored = RoundAggregate.objects.get(round=country)
     assert stored.comparisons == [
         {
@@ -60,7 +63,9 @@ def test_the_scheduler_computes_them_for_recently_closed_rounds_only(country):
         store_missing_comparisons() == Round.objects.filter(closed_at__gte=timezone.now() - timedelta(days=30)).count()
     )
     assert RoundAggregate.objects.get(round=country).comparisons is not None
-    assert RoundAggregate.objects.get(round=old).comparisons is None  # on first view
+    assert RoundAggregate.objects.get(round=old).comparisons is None  # computed on each view, never stored by it
+    round_comparisons(old)
+    assert RoundAggregate.objects.get(round=old).comparisons is None
     assert store_missing_comparisons() == 0
     # The page uses what the scheduler stored.
     assert round_results(country).comparisons == round_comparisons(country)

@@ -276,6 +276,8 @@ class TestRoundPage:
         invitations = list(round_.invitations.select_related("member__practice"))
         for invitation in invitations[:2]:
             answer(invitation)
+        # The scheduler's snapshot of the next day (the opening day's says 0).
+        services.take_response_count_snapshots(timezone.localdate() + timedelta(days=1))
 
         html = page(coord.get(round_url(round_)))
 
@@ -306,15 +308,20 @@ class TestRoundPage:
         assert "0 af 6" in page(coord.get(round_url(round_)))
 
         answer(invitations[0])
-        # Same day: the count stays where the first look of the day froze it.
+        services.take_response_count_snapshots()  # the scheduler, later the same day
+        # Same day: the count stays where the day's snapshot froze it.
         assert "0 af 6" in page(coord.get(round_url(round_)))
 
         monkeypatch.setattr(services, "timezone", _ShiftedTimezone(days=1))
+        assert "0 af 6" in page(coord.get(round_url(round_)))  # looking takes no snapshot
+        assert services.take_response_count_snapshots() == 1  # the scheduler's first pass of the day
         assert "1 af 6" in page(coord.get(round_url(round_)))
         answer(invitations[1])
+        services.take_response_count_snapshots()
         assert "1 af 6" in page(coord.get(round_url(round_)))
 
         monkeypatch.setattr(services, "timezone", _ShiftedTimezone(days=2))
+        services.take_response_count_snapshots()
         assert "2 af 6" in page(coord.get(round_url(round_)))
 
     def test_a_closed_round_shows_the_final_count(self, coord, round_):

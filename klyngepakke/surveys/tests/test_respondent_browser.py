@@ -226,7 +226,9 @@ def submit(phone: Phone) -> None:
     phone.check("review")
     phone.page.get_by_role("button", name=phone.texts["send"]).click()
     phone.page.wait_for_load_state("load")
-    assert phone.path == reverse("surveys:thanks"), phone.page.url
+    # The receipt is the response to the submit's POST itself (nothing to read it back from).
+    assert phone.path == reverse("surveys:review"), phone.page.url
+    assert phone.page.locator("[data-print]").count() == 1, "the receipt (with its print button)"
     phone.check("thanks")
 
 
@@ -296,10 +298,11 @@ def test_a_doctor_answers_trivsel_from_the_email_and_sees_private_feedback(brows
         assert page.locator(".score.attention").count() == 1
         assert page.get_by_role("button", name="Udskriv").is_visible()
 
-        # Back to the questionnaire after submitting: the receipt, not an error.
-        page.go_back()
+        # Back to the questionnaire after submitting: "already answered", not an error,
+        # and not the scores again.
         page.goto(live_server.url + reverse("surveys:review"))
-        assert phone.path == reverse("surveys:thanks")
+        assert page.get_by_role("heading", level=1).inner_text() == "Du har allerede svaret"
+        assert "WHO-5" not in page.locator("main").inner_text()
 
         # The pages for a used and a broken link are checked like the rest.
         page.goto(links["partnership"])
@@ -512,6 +515,44 @@ def test_every_kind_of_question_with_its_errors_is_accessible(browser, live_serv
         assert phone.path == reverse("surveys:review")
         assert "Fælles pauser" in page.locator("main").inner_text()
         submit(phone)
+        phone.assert_clean()
+    finally:
+        phone.close()
+
+
+def test_the_private_feedback_is_shown_once_and_not_again_on_back_or_reload(
+    browser, live_server, smtp_server, settings
+):
+    _round, links = invite(settings, live_server, smtp_server, "trivsel-og-arbejdsglaede")
+    phone = Phone(browser, live_server.url, "feedback-once")
+    page = phone.page
+    try:
+        enter(phone, links["solo"])
+        start(phone)
+        answer_all_sections(phone, default=WHO5_SOMETIMES)
+        submit(phone)
+        assert "WHO-5 trivselsindeks: 40 af 100" in page.locator("main").inner_text()
+        assert page.get_by_role("button", name="Udskriv").is_visible()
+        print_media = page.evaluate(
+            "[...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'))"
+        )
+        assert print_media, "the print stylesheet is loaded"
+
+        page.go_back()  # to the review page: answered, no scores
+        page.wait_for_load_state("load")
+        assert page.get_by_role("heading", level=1).inner_text() == "Du har allerede svaret"
+        assert "WHO-5" not in page.locator("main").inner_text()
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:  # the POST's page is not kept (no-store): Chromium would have to send it again
+            page.go_forward()
+        except PlaywrightError as error:
+            assert "ERR_CACHE_MISS" in str(error)  # noqa: PT017 - the browser's own refusal
+        page.wait_for_load_state("load")
+        assert "WHO-5 trivselsindeks" not in page.locator("body").inner_text()
+        page.goto(live_server.url + reverse("surveys:thanks"))
+        assert page.get_by_role("heading", level=1).inner_text() == "Du har allerede svaret"
+        assert "WHO-5" not in page.locator("main").inner_text()
         phone.assert_clean()
     finally:
         phone.close()

@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.test import Client
-from django.urls import reverse
 
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Answer, Invitation, PartialAnswers, Response
@@ -21,8 +20,8 @@ def test_submit_stores_one_response_and_deletes_the_partial_answers(survey_round
     respondent = Respondent(invitation, factories.issue_link(invitation))
     respondent.answer_all()
     response = respondent.submit()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("surveys:thanks")
+    assert response.status_code == 200
+    assert "Tak for dit svar" in response.content.decode()
     assert Response.objects.filter(round=survey_round).count() == 1
     assert not PartialAnswers.objects.filter(invitation=invitation).exists()
     invitation.refresh_from_db()
@@ -30,14 +29,14 @@ def test_submit_stores_one_response_and_deletes_the_partial_answers(survey_round
 
 
 @pytest.mark.django_db
-def test_second_submit_from_the_same_browser_shows_the_receipt_again(survey_round):
+def test_second_submit_from_the_same_browser_says_it_is_already_answered(survey_round):
     invitation = survey_round.invitations.first()
     respondent = Respondent(invitation, factories.issue_link(invitation))
     respondent.answer_all()
     respondent.submit()
     again = respondent.submit()
-    assert again.status_code == 302
-    assert again["Location"] == reverse("surveys:thanks")
+    assert again.status_code == 410
+    assert "allerede svaret" in again.content.decode()
     assert Response.objects.filter(round=survey_round).count() == 1
 
 
