@@ -182,6 +182,13 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
     return {"respondents": group.respondents, "items": items, "scores": scores}
 
 
+def _response_percent(results: RoundResults) -> int | None:
+    group = results.publication.group
+    if isinstance(group, Withheld) or not results.invited:
+        return None
+    return percent(group.respondents / results.invited)
+
+
 def results_as_dict(results: RoundResults) -> dict[str, Any]:
     round_ = results.round
     publication = results.publication
@@ -192,6 +199,8 @@ def results_as_dict(results: RoundResults) -> dict[str, Any]:
         "package_version": round_.package_version.number,
         "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         "invited": results.invited,
+        # The response rate, rounded once like every other figure.
+        "response_percent": _response_percent(results),
         "threshold": results.policy.k,
         "disclosure": {
             "threshold": results.policy.k,
