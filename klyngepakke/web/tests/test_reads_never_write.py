@@ -167,6 +167,11 @@ def test_every_staff_page_only_reads(site):
     ]
     for url in pages:
         get(client, url, writes)
+    # The health check answers 503 here (no scheduler has beaten in the test world): it
+    # still must not write.
+    with recording_writes() as found:
+        assert client.get(reverse("tasks:health")).status_code == 503
+    assert not found
     # Every model of the admin: the index, the app lists, each changelist, add form and
     # the change form of its first object.
     get(client, reverse("admin:index"), writes)
@@ -259,7 +264,7 @@ def test_every_respondent_page_only_reads(site):
 
 def test_every_named_route_is_walked_above(site):
     covered = {
-        "web:home", "web:healthz", "web:cluster_detail", "web:package_list", "web:package_detail",
+        "web:home", "web:healthz", "tasks:health", "web:cluster_detail", "web:package_list", "web:package_detail",
         "accounts:account", "accounts:login", "accounts:password_change", "accounts:otp_setup", "accounts:otp_verify",
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
         "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
