@@ -241,6 +241,9 @@ def load(url: str, codes: Sequence[Code], rounds: Sequence[Round], seed: int) ->
         cur.execute("SET maintenance_work_mem = '1GB'")
         with conn.transaction(), _without_indexes(cur, times):
             start = time.perf_counter()
+            # Closed rounds' responses are mixed (docs/anonymity.md); the column has no
+            # database default, so give it one for the COPY only.
+            cur.execute("ALTER TABLE surveys_response ALTER COLUMN mixed SET DEFAULT true")
             with cur.copy("COPY surveys_response (id, round_id) FROM STDIN (FORMAT BINARY)") as responses:
                 responses.write(HEADER)
                 response_ids = _uuid4s(rng, len(round_of_response))
@@ -259,6 +262,7 @@ def load(url: str, codes: Sequence[Code], rounds: Sequence[Round], seed: int) ->
                     answers.write(templates.rows(kinds, _uuid4s(rng, len(kinds)), response_ids[chunk][who]))
                     times.rows += len(kinds)
                 answers.write(TRAILER)
+            cur.execute("ALTER TABLE surveys_response ALTER COLUMN mixed DROP DEFAULT")
             times.copy = time.perf_counter() - start
         start = time.perf_counter()
         cur.execute("ANALYZE")  # every table, the new rounds and orders too (autovacuum is off here)

@@ -4,9 +4,6 @@ groups once."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
-
-from django.utils import timezone
 
 from klyngepakke.core.scoring import score_definitions
 from klyngepakke.surveys.models import Round
@@ -40,21 +37,17 @@ def _store_aggregate(round_id: int) -> bool:
     return True
 
 
-# Older rounds' pages compute their comparison groups on each view (from the stored
-# aggregates, without storing: a read never writes).
-RECENT_DAYS = 30
-
-
 def store_missing_comparisons(limit: int = 20) -> int:
-    """Compute the comparison groups of recently closed rounds that have none yet (the
-    scheduler runs this after the aggregates), so the first results page after a close
-    is as fast as any later one. Returns how many rounds got them."""
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    """Compute and store the comparison groups of closed rounds that have none yet,
+    newest first, a few per pass (the scheduler runs this after the aggregates). Every
+    closed round gets them in the end, so no results page computes them per view (a read
+    never writes: until then, a page computes them in memory). Returns how many rounds
+    got them."""
     ids = list(
         responses.closed_rounds()
-        .filter(closed_at__gte=since, aggregate__isnull=False, aggregate__comparisons__isnull=True)
+        .filter(aggregate__isnull=False, aggregate__comparisons__isnull=True)
         .exclude(pk__in=waiting_items(COMPARISONS))
-        .order_by("closed_at")
+        .order_by("-closed_at", "-pk")
         .values_list("pk", flat=True)[:limit]
     )
     return run_items(COMPARISONS, ids, _store_comparisons).done
