@@ -393,6 +393,9 @@ class Target:
         }
         self.wsgi = "klyngepakke.wsgi:application" if name == "app" else "bench.ceiling.wsgi:application"
         self.server: subprocess.Popen | None = None
+        # The app runs as in production: beside gunicorn, the scheduler and one task
+        # worker (mixing responses every few seconds, the other duties) share the cores.
+        self.background: list[subprocess.Popen] = []
 
     def django(self, *argv: str) -> None:
         subprocess.run([PYTHON, "-m", "bench._django_side", *argv], cwd=ROOT, env=self.env, check=True)
@@ -449,6 +452,18 @@ class Target:
         self.server = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        if self.name == "app" and not self.background:
+            for duty in (["run_worker"], ["db_worker", "--no-reload"]):
+                self.background.append(
+                    subprocess.Popen(
+                        [PYTHON, str(ROOT / "manage.py"), *duty],
+                        cwd=ROOT,
+                        env=self.env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
         for _ in range(200):
             time.sleep(0.05)
             try:
@@ -463,6 +478,15 @@ class Target:
         raise SystemExit(f"{self.name}: gunicorn did not start; see {self.workdir / 'gunicorn.log'}")
 
     def stop(self) -> None:
+        for process in self.background:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self.background = []
         if self.server and self.server.poll() is None:
             self.server.send_signal(signal.SIGTERM)
             try:
