@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CycleConfig(AppConfig):
+    name = "klyngepakke.cycle"
+    label = "cycle"
+    verbose_name = "Efter mødet"
