@@ -6,7 +6,7 @@ from django import forms
 
 from klyngepakke.surveys.forms import date_input
 
-from .models import MeetingRecord
+from .models import MeetingRecord, PracticePlan
 from .selectors import EligiblePoint
 
 
@@ -59,3 +59,24 @@ class DecisionsForm(forms.Form):
 
     def focus_area_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["focus_areas"].splitlines() if line.strip()]
+
+
+class PlanRowForm(forms.Form):
+    what = forms.CharField(label="Hvad vil vi ændre?", required=False, max_length=500)
+    why = forms.CharField(label="Hvorfor?", required=False, max_length=500)
+    first_step = forms.CharField(label="Første skridt", required=False, max_length=500)
+    who = forms.CharField(label="Hvem?", required=False, max_length=200)
+    by_when = forms.DateField(label="Hvornår?", required=False, widget=date_input())
+    how_we_know = forms.CharField(label="Hvordan ved vi, at det virker?", required=False, max_length=500)
+
+
+PlanRowFormSet = forms.formset_factory(PlanRowForm, extra=2, max_num=20, absolute_max=20, validate_max=True)
+
+
+class PlanForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=PracticePlan.Status.choices)
+    shared = forms.BooleanField(
+        label="Del planen med klyngen",
+        required=False,
+        help_text="Uden deling ser klyngen og koordinatoren kun, om planen er lavet, og hvor langt den er.",
+    )

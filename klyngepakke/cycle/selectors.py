@@ -114,9 +114,7 @@ def after_meeting(order: Order) -> AfterMeeting:
     record = MeetingRecord.objects.filter(order=order).first()
     decision = Decision.objects.filter(order=order).select_related("follow_up_package").first()
     labels = {p.code: p.label for p in eligible_measure_points(order)} if decision else {}
-    points = (
-        [(m.code, labels.get(m.code, m.code), m.hope) for m in decision.measure_points.all()] if decision else []
-    )
+    points = [(m.code, labels.get(m.code, m.code), m.hope) for m in decision.measure_points.all()] if decision else []
     return AfterMeeting(
         record=record,
         decision=decision,

@@ -11,16 +11,27 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
-from klyngepakke.registry.models import Cluster
+from klyngepakke.outbox.services import enqueue
+from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
 from klyngepakke.surveys import services as order_services
 from klyngepakke.surveys.models import Order, OrderEvent
+from klyngepakke.surveys.tokens import hash_token, looks_like_token
 
 from . import selectors
-from .models import CycleEvent, Decision, MeasurePoint, MeetingRecord
+from .models import (
+    CycleEvent,
+    Decision,
+    FollowUpNotice,
+    MeasurePoint,
+    MeetingRecord,
+    PlanRow,
+    PlanToken,
+    PracticePlan,
+)
 
 State = Order.State
 
@@ -125,6 +136,7 @@ def record_meeting(
     except order_services.OrderError as exc:  # pragma: no cover - the state was checked under the lock
         raise CycleError(str(exc)) from exc
     CycleEvent.objects.create(order=order, kind=CycleEvent.Kind.MEETING_RECORDED, by=by, data=_facts_data(facts))
+    ensure_plans(order)
     _close_followed_order(order, by)
     return record
 
@@ -295,7 +307,7 @@ def follow_up_candidates(cluster: Cluster, package: Package) -> list[Order]:
 
 @transaction.atomic
 def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -> Order:
-    """"Bestil pakke": order a package; a follow-up package is linked to the order it
+    """ "Bestil pakke": order a package; a follow-up package is linked to the order it
     follows up when the cluster has exactly one candidate (otherwise it stays unlinked)."""
     try:
         new = order_services.order_package(cluster, package, by)
@@ -312,3 +324,186 @@ def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | Non
             data={"order": new.pk, "package": package.code},
         )
     return new
+
+
+# --- Practice implementation plans ----------------------------------------------------
+
+MAX_PLAN_ROWS = 20
+# Each practice is asked to mark its plan's status this long before the follow-up date.
+STATUS_REQUEST_DAYS_BEFORE = 21
+
+
+def plans_refusal(order: Order) -> str | None:
+    """Why practice plans cannot be made or changed now, in Danish; None if they can."""
+    if order.state not in AFTER_MEETING or not MeetingRecord.objects.filter(order=order).exists():
+        return "Praksisplanerne kan laves, når mødet er registreret som holdt, og før bestillingen er afsluttet."
+    return None
+
+
+def ensure_plans(order: Order) -> list[PracticePlan]:
+    """One plan per practice of the cluster (idempotent; the unique constraint holds)."""
+    existing = set(PracticePlan.objects.filter(order=order).values_list("practice_id", flat=True))
+    PracticePlan.objects.bulk_create(
+        [PracticePlan(order=order, practice=p) for p in order.cluster.practices.exclude(pk__in=existing)],
+        ignore_conflicts=True,
+    )
+    return list(PracticePlan.objects.filter(order=order).select_related("practice"))
+
+
+def _practice_addresses(plan: PracticePlan) -> list[str]:
+    return list(
+        Member.objects.filter(practice_id=plan.practice_id, active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def send_plan_link(plan: PracticePlan, by: AbstractBaseUser | None) -> int:
+    """E-mail the practice's doctors a link of their own to the plan.
+
+    Sending again replaces the old links: the plan's tokens are deleted now, and each
+    e-mail gets a fresh token when it is sent (only its SHA-256 is stored).
+    """
+    plan = PracticePlan.objects.select_for_update().select_related("order", "practice").get(pk=plan.pk)
+    refusal = plans_refusal(plan.order)
+    if refusal is not None:
+        raise CycleError(refusal)
+    addresses = _practice_addresses(plan)
+    if not addresses:
+        raise CycleError(f"{plan.practice.name} har ingen aktive medlemmer med en e-mailadresse.")
+    PlanToken.objects.filter(plan=plan).delete()
+    for address in addresses:
+        enqueue("practice_plan_link", address, "Jeres implementeringsplan", {"plan": plan.pk})
+    return len(addresses)
+
+
+@dataclass(frozen=True)
+class PlanRowInput:
+    what: str
+    why: str = ""
+    first_step: str = ""
+    who: str = ""
+    by_when: date | None = None
+    how_we_know: str = ""
+
+
+def coordinator_may_edit(plan: PracticePlan) -> bool:
+    """The coordinator may fill in a plan for the practice while it is empty, and edit it
+    afterwards only if the practice shares it: a practice's own text stays its own."""
+    return plan.shared or not plan.rows.exists()
+
+
+@transaction.atomic
+def save_plan(
+    plan: PracticePlan,
+    rows: list[PlanRowInput],
+    status: str,
+    shared: bool,
+    by: AbstractBaseUser | None,
+    *,
+    as_practice: bool,
+) -> PracticePlan:
+    """Save a practice's plan: from the practice's own link (`as_practice`), or by the
+    coordinator for them (only while it is empty or shared)."""
+    plan = PracticePlan.objects.select_for_update().select_related("order").get(pk=plan.pk)
+    refusal = plans_refusal(plan.order)
+    if refusal is not None:
+        raise CycleError(refusal)
+    if not as_practice and not coordinator_may_edit(plan):
+        raise CycleError("Praksis har ikke delt sin plan med klyngen, så den kan kun ændres fra praksissens eget link.")
+    if status not in PracticePlan.Status.values:
+        raise CycleError("Vælg en gyldig status for planen.")
+    rows = [r for r in rows if any((r.what, r.why, r.first_step, r.who, r.how_we_know, r.by_when))]
+    if len(rows) > MAX_PLAN_ROWS:
+        raise CycleError(f"En plan kan højst have {MAX_PLAN_ROWS} rækker.")
+    for number, row in enumerate(rows, start=1):
+        if not row.what.strip():
+            raise CycleError(f"Række {number}: skriv, hvad I vil ændre.")
+        if max(len(row.what), len(row.why), len(row.first_step), len(row.how_we_know)) > 500 or len(row.who) > 200:
+            raise CycleError(f"Række {number}: teksten er for lang (højst 500 tegn pr. felt).")
+    plan.rows.all().delete()
+    PlanRow.objects.bulk_create(
+        PlanRow(
+            plan=plan,
+            position=index,
+            what=r.what.strip(),
+            why=r.why.strip(),
+            first_step=r.first_step.strip(),
+            who=r.who.strip(),
+            by_when=r.by_when,
+            how_we_know=r.how_we_know.strip(),
+        )
+        for index, r in enumerate(rows)
+    )
+    plan.status = status
+    # Only the practice gives or withdraws its consent to share.
+    if as_practice:
+        plan.shared = shared
+    plan.updated_at = timezone.now()
+    plan.save(update_fields=["status", "shared", "updated_at"])
+    return plan
+
+
+def plan_for_token(token: str) -> PracticePlan | None:
+    """The plan a link token opens, or None (unknown, replaced or malformed)."""
+    if not looks_like_token(token):
+        return None
+    found = PlanToken.objects.select_related("plan__order__cluster", "plan__practice").filter(
+        token_hash=hash_token(token)
+    )
+    first = found.first()
+    return first.plan if first is not None else None
+
+
+# --- Duties ---------------------------------------------------------------------------
+
+
+def request_plan_statuses(today: date | None = None) -> int:
+    """Before the follow-up, ask each practice (e-mail) to mark its plan's status.
+
+    Each plan is claimed with a conditional UPDATE (still not asked) in the same
+    transaction as its e-mails, so two workers at once ask each practice once.
+    """
+    today = today or timezone.localdate()
+    due = PracticePlan.objects.filter(
+        status_request_queued_at__isnull=True,
+        order__state=State.MEETING_HELD,
+        order__follow_up_due_on__isnull=False,
+        order__follow_up_due_on__lte=today + timedelta(days=STATUS_REQUEST_DAYS_BEFORE),
+    )
+    asked = 0
+    for plan_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not due.filter(pk=plan_id).update(status_request_queued_at=timezone.now()):
+                continue  # asked meanwhile by another worker
+            plan = PracticePlan.objects.get(pk=plan_id)
+            for address in _practice_addresses(plan):
+                enqueue("practice_plan_status", address, "Hvordan går det med jeres plan?", {"plan": plan.pk})
+        asked += 1
+    return asked
+
+
+def notify_follow_ups_due(today: date | None = None) -> int:
+    """At the follow-up date, e-mail the cluster's coordinators once per order.
+
+    The `FollowUpNotice` row is unique per order and inserted with the e-mails in one
+    transaction: a second worker's insert fails and queues nothing.
+    """
+    today = today or timezone.localdate()
+    due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today, follow_up_notice__isnull=True)
+    notified = 0
+    for order in list(due.select_related("cluster")):
+        try:
+            with transaction.atomic():
+                FollowUpNotice.objects.create(order=order)
+                users = ClusterAssignment.objects.filter(
+                    cluster_id=order.cluster_id, role=ClusterAssignment.Role.COORDINATOR, user__is_active=True
+                ).exclude(user__email="")
+                for address in sorted(set(users.values_list("user__email", flat=True))):
+                    enqueue("follow_up_due", address, "Tid til opfølgning", {"order": order.pk})
+        except IntegrityError:
+            continue  # another worker did it
+        notified += 1
+    return notified

@@ -107,7 +107,8 @@ def decisions(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            package = Package.objects.filter(code=data["follow_up_package"]).first() if data["follow_up_package"] else None
+            chosen = data["follow_up_package"]
+            package = Package.objects.filter(code=chosen).first() if chosen else None
             try:
                 services.save_decisions(
                     order,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from klyngepakke.surveys import services as order_services
 from tests import factories
@@ -25,7 +26,7 @@ def closed_order(catalogue):
     order.refresh_from_db()
     order_services.plan_meeting(
         order,
-        meeting_date=date.today() - timedelta(days=7),
+        meeting_date=timezone.localdate() - timedelta(days=7),
         place="Lægehuset",
         minutes=150,
         program_notes="",

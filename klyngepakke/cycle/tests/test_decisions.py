@@ -11,7 +11,6 @@ from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import selectors, services
 from klyngepakke.cycle.models import CycleEvent, Decision, MeasurePoint
 from klyngepakke.surveys import services as order_services
-
 from tests import factories
 
 from .conftest import decisions
