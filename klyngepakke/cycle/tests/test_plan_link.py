@@ -44,7 +44,8 @@ def test_the_link_arrives_once_per_doctor_and_opens_the_plan(held_order, smtp_se
 
     client = Client()
     entered = client.get(paths[0])
-    assert entered.status_code == 302 and entered["Location"] == reverse("cycle:practice_plan")
+    assert entered.status_code == 302
+    assert entered["Location"] == reverse("cycle:practice_plan")
     assert entered["Referrer-Policy"] == "no-referrer"
     page = client.get(reverse("cycle:practice_plan"))
     assert page.status_code == 200
@@ -70,7 +71,9 @@ def test_the_link_arrives_once_per_doctor_and_opens_the_plan(held_order, smtp_se
     printed = client.get(reverse("cycle:practice_plan_print"))
     body = printed.content.decode()
     assert printed.status_code == 200
-    assert "Fælles frokostpause" in body and "1. marts 2027" in body and "cycle/plan.css" in body
+    assert "Fælles frokostpause" in body
+    assert "1. marts 2027" in body
+    assert "cycle/plan.css" in body
 
 
 def test_an_invalid_link_is_refused(held_order):

@@ -27,7 +27,8 @@ ROW = services.PlanRowInput(
 def test_every_practice_of_the_cluster_gets_a_plan_when_the_meeting_is_recorded(held_order):
     practices = set(held_order.cluster.practices.values_list("pk", flat=True))
     assert set(PracticePlan.objects.filter(order=held_order).values_list("practice", flat=True)) == practices
-    assert services.ensure_plans(held_order) and PracticePlan.objects.filter(order=held_order).count() == len(practices)
+    assert services.ensure_plans(held_order)
+    assert PracticePlan.objects.filter(order=held_order).count() == len(practices)
 
 
 def test_the_practice_saves_its_plan_and_its_consent(held_order):
