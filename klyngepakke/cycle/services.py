@@ -476,7 +476,11 @@ def request_plan_statuses(today: date | None = None) -> int:
     asked = 0
     for plan_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            if not due.filter(pk=plan_id).update(status_request_queued_at=timezone.now()):
+            # The claim's condition is on the plan's own row only: PostgreSQL re-checks
+            # it after waiting for another worker's claim, which a joined condition
+            # (a subquery) would not be.
+            claim = PracticePlan.objects.filter(pk=plan_id, status_request_queued_at__isnull=True)
+            if not claim.update(status_request_queued_at=timezone.now()):
                 continue  # asked meanwhile by another worker
             plan = PracticePlan.objects.get(pk=plan_id)
             for address in _practice_addresses(plan):
