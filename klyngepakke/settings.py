@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "klyngepakke.surveys",
     "klyngepakke.results",
     "klyngepakke.materials",
+    "klyngepakke.cycle",
 ]
 
 MIDDLEWARE = [

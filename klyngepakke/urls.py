@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("klyngepakke.surveys.urls")),
     path("", include("klyngepakke.results.urls")),
     path("", include("klyngepakke.materials.urls")),
+    path("", include("klyngepakke.cycle.urls")),
     path("", include("klyngepakke.web.urls")),
     path("", include("klyngepakke.tasks.urls")),
 ]

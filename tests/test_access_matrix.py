@@ -46,9 +46,12 @@ from django.utils import timezone
 from django.views.generic import RedirectView
 
 from conftest import add_totp_device, login, verify_second_factor
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import PlanToken, PracticePlan
 from klyngepakke.registry.models import ClusterAssignment
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Invitation
+from klyngepakke.surveys.tokens import new_token
 from klyngepakke.tasks.tasks import worker_heartbeat
 from tests import factories
 
@@ -152,6 +155,11 @@ def manage_page(own: Outcome) -> dict[str, Outcome]:
     return row(anonymous=LOGIN, coordinator=own, facilitator=FORBIDDEN, other=NOT_FOUND, staff=own)
 
 
+# A cluster page for reading and recording after the meeting: the cluster's coordinators
+# and facilitators, and staff.
+CLUSTER_READ = row(anonymous=LOGIN, coordinator=OK, facilitator=OK, other=NOT_FOUND, staff=OK)
+
+
 # Another cluster's code in the URL with this cluster's order or round id: nobody gets
 # anything, not even staff (the object is looked up inside the cluster named).
 MISMATCHED = row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND)
@@ -179,6 +187,9 @@ class World:
     # one into world.other_cluster's closed round.
     tokens: dict[str, str] = field(default_factory=dict)
     admin_objects: dict[str, Any] = field(default_factory=dict)
+    # world.closed_round's order with its meeting recorded, and its practice's plan.
+    cycle_order: Any = None
+    plan: Any = None
 
     @property
     def first_section(self) -> str:
@@ -331,6 +342,98 @@ MATRIX: dict[str, list[Sample]] = {
             MISMATCHED,
             method="post",
         ),
+    ],
+    # --- cycle: after the meeting (world.closed_round's order, its meeting recorded): the
+    # meeting record and decisions for the cluster's coordinators and facilitators; the
+    # follow-up order and sending plan links for coordinators; the practice's own plan
+    # from its link (no login). A plan's text needs the practice's consent: unshared, its
+    # printable page is 403 for the cluster.
+    "cycle:meeting": [
+        Sample(
+            "meeting record", lambda w: reverse("cycle:meeting", args=[w.cluster.code, w.cycle_order.pk]), CLUSTER_READ
+        ),
+        Sample(
+            "meeting under another cluster's code",
+            lambda w: reverse("cycle:meeting", args=[w.other_cluster.code, w.cycle_order.pk]),
+            MISMATCHED,
+        ),
+    ],
+    "cycle:decisions": [
+        Sample(
+            "decisions", lambda w: reverse("cycle:decisions", args=[w.cluster.code, w.cycle_order.pk]), CLUSTER_READ
+        ),
+        Sample(
+            "decisions under another cluster's code",
+            lambda w: reverse("cycle:decisions", args=[w.other_cluster.code, w.cycle_order.pk]),
+            MISMATCHED,
+        ),
+    ],
+    "cycle:order_follow_up": [
+        Sample(
+            "GET follow-up order",
+            lambda w: reverse("cycle:order_follow_up", args=[w.cluster.code, w.cycle_order.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            # No decision yet: refused with a message, back to the order page.
+            "POST follow-up order",
+            lambda w: reverse("cycle:order_follow_up", args=[w.cluster.code, w.cycle_order.pk]),
+            manage_page(redirect(lambda w: reverse("surveys:order_detail", args=[w.cluster.code, w.cycle_order.pk]))),
+            method="post",
+        ),
+    ],
+    "cycle:plans": [
+        Sample("plans", lambda w: reverse("cycle:plans", args=[w.cluster.code, w.cycle_order.pk]), CLUSTER_READ),
+        Sample(
+            "plans under another cluster's code",
+            lambda w: reverse("cycle:plans", args=[w.other_cluster.code, w.cycle_order.pk]),
+            MISMATCHED,
+        ),
+    ],
+    "cycle:plan_detail": [
+        Sample(
+            "plan",
+            lambda w: reverse("cycle:plan_detail", args=[w.cluster.code, w.cycle_order.pk, w.plan.pk]),
+            CLUSTER_READ,
+        ),
+        Sample(
+            "unknown plan",
+            lambda w: reverse("cycle:plan_detail", args=[w.cluster.code, w.cycle_order.pk, 999999]),
+            row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    "cycle:plan_print": [
+        Sample(
+            "unshared plan printed",
+            lambda w: reverse("cycle:plan_print", args=[w.cluster.code, w.cycle_order.pk, w.plan.pk]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=NOT_FOUND, staff=FORBIDDEN),
+        ),
+    ],
+    "cycle:plan_send": [
+        Sample(
+            "GET send plan link",
+            lambda w: reverse("cycle:plan_send", args=[w.cluster.code, w.cycle_order.pk, w.plan.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            "POST send plan link",
+            lambda w: reverse("cycle:plan_send", args=[w.cluster.code, w.cycle_order.pk, w.plan.pk]),
+            manage_page(redirect(lambda w: reverse("cycle:plans", args=[w.cluster.code, w.cycle_order.pk]))),
+            method="post",
+        ),
+    ],
+    "cycle:plan_enter": [
+        Sample(
+            "valid plan link",
+            lambda w: reverse("cycle:plan_enter", args=[w.tokens["plan"]]),
+            everyone(redirect("cycle:practice_plan")),
+        ),
+        Sample("unknown plan link", lambda w: reverse("cycle:plan_enter", args=["A" * 32]), everyone(NOT_FOUND)),
+    ],
+    # Nobody here has followed a plan link: the practice's pages say the link does not work.
+    "cycle:practice_plan": [Sample("practice plan", lambda w: reverse("cycle:practice_plan"), everyone(NOT_FOUND))],
+    "cycle:practice_plan_print": [
+        Sample("practice plan printed", lambda w: reverse("cycle:practice_plan_print"), everyone(NOT_FOUND))
     ],
     # --- results: the cluster's results pages (facilitators read them), staff's national
     # overview and JSON. Open rounds have no results yet: 409.
@@ -843,6 +946,19 @@ def world(db, make_staff_user) -> World:
         "closed": factories.issue_link(other_round.invitations.get(member=other_member)),
     }
 
+    cycle_order = closed_round.order
+    cycle_services.record_meeting(
+        cycle_order,
+        cycle_services.MeetingFacts(
+            held_on=timezone.localdate(), minutes=150, format="physical", attendees=2, notes=""
+        ),
+        coordinator,
+    )
+    plan = PracticePlan.objects.get(order=cycle_order, practice=practice)
+    plan_token, plan_token_hash = new_token()
+    PlanToken.objects.create(plan=plan, token_hash=plan_token_hash)
+    tokens["plan"] = plan_token
+
     clients = {ANON: Client(), MEMBER: Client()}
     for actor, user in (
         (COORD, coordinator),
@@ -868,6 +984,8 @@ def world(db, make_staff_user) -> World:
         round=round_,
         closed_round=closed_round,
         tokens=tokens,
+        cycle_order=cycle_order,
+        plan=plan,
     )
 
 

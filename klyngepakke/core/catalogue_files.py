@@ -457,7 +457,7 @@ def _resolve(
     _check_scores(package.scores, ("scores",), earlier, scales, collector)
     score_codes = [s.code for s in all_scores]
     _unique(collector, ("scores",), score_codes, "score")
-    _check_rest(package, set(score_codes) | set(seen_answers), package_codes, collector)
+    _check_rest(package, set(score_codes) | set(seen_answers), set(earlier), package_codes, collector)
     if collector.errors:
         return None
     document["questionnaire"]["sections"] = resolved_sections
@@ -485,7 +485,11 @@ def _resolve(
     )
 
 
-def _check_rest(package: PackageFile, measures: set[str], package_codes: set[str], collector: _Collector) -> None:
+def _check_rest(
+    package: PackageFile, measures: set[str], questions: set[str], package_codes: set[str], collector: _Collector
+) -> None:
+    # `measures`: score codes and answer codes (a matrix's items); `questions`: every
+    # question code, a matrix's own included (a measure point may be a whole matrix).
     program = package.program
     _unique(collector, ("program", "blocks"), [b.code for b in program.blocks], "block")
     total = sum(b.minutes for b in program.blocks)
@@ -532,6 +536,12 @@ def _check_rest(package: PackageFile, measures: set[str], package_codes: set[str
     for index, code in enumerate(package.results.sensitive):
         if code not in measures:
             collector.add(("results", "sensitive", index), f"'{code}' is not a score, question or item of this package")
+    _unique(collector, ("measure_points",), [m.code for m in package.measure_points], "measure point")
+    for index, point in enumerate(package.measure_points):
+        if point.code not in measures and point.code not in questions:
+            collector.add(
+                ("measure_points", index, "code"), f"'{point.code}' is not a score, question or item of this package"
+            )
     if package.follows_up is not None:
         if package.follows_up == package.code:
             collector.add(("follows_up",), "a package cannot follow up itself")

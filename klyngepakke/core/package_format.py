@@ -313,6 +313,16 @@ class SharedItem(Strict):
     reason: NonEmpty
 
 
+class MeasurePoint(Strict):
+    """A score, question or item the cluster may choose to follow up after the meeting
+    (seed 001, "Målepunkter"), with an optional Danish hint for the meeting room."""
+
+    code: Code
+    hint: Text | None = None
+
+    _text = field_validator("hint", mode="before")(_coerce_text)
+
+
 class PackageFile(Strict):
     format: Literal[1]
     kind: Literal["package"]
@@ -337,6 +347,9 @@ class PackageFile(Strict):
     # different text, scale or definition (see SharedItem).
     shared_items: list[SharedItem] = Field(default_factory=list)
     results: ResultsSettings = Field(default_factory=ResultsSettings)
+    # The scores, questions and items a cluster may choose as its measure points
+    # (målepunkter) when it decides how to follow up (docs/package-format.md).
+    measure_points: list[MeasurePoint] = Field(default_factory=list)
     style: Style = Field(default_factory=Style)
 
     _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)

@@ -14,7 +14,7 @@ from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
 
 from . import reminders, selectors, services
-from .forms import ExtendRoundForm, MeetingHeldForm, OpenRoundForm, OrderForm, PlanForm
+from .forms import ExtendRoundForm, OpenRoundForm, OrderForm, PlanForm
 from .models import Order, Round
 
 
@@ -48,9 +48,12 @@ def order_new(request: HttpRequest, code: str) -> HttpResponse:
     cluster = cluster_for(request.user, code, manage=True)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        from klyngepakke.cycle import services as cycle_services  # cycle builds on surveys
+
         try:
-            order = services.order_package(cluster, form.cleaned_data["package"], request.user)
-        except services.OrderError as exc:
+            # A follow-up package is linked to the order it follows up (one candidate).
+            order = cycle_services.order_package(cluster, form.cleaned_data["package"], request.user)
+        except cycle_services.CycleError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{order.package.title} er bestilt. Planlæg mødet og åbn spørgeskemaet nedenfor.")
@@ -63,6 +66,8 @@ def order_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
+    from klyngepakke.cycle.selectors import after_meeting  # cycle builds on surveys
+
     order = _order(request, code, order_id)
     document = order.package.current_version.document if order.package.current_version else {}
     default_minutes = document.get("program", {}).get("default_minutes")
@@ -77,7 +82,6 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
         },
     )
     open_form = OpenRoundForm(request.POST if request.POST.get("action") == "open" else None)
-    held_form = MeetingHeldForm(request.POST if request.POST.get("action") == "held" else None)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -101,15 +105,13 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
                 )
                 messages.success(request, "Spørgeskemaet er åbnet, og invitationerne er sat i kø til afsendelse.")
                 return redirect("surveys:round_detail", code, round_.pk)
-            if action == "held" and held_form.is_valid():
-                services.record_meeting_held(order, held_form.cleaned_data["follow_up_due_on"], request.user)
-                messages.success(request, "Mødet er registreret som afholdt.")
-                return redirect("surveys:order_detail", code, order.pk)
             if action == "done":
                 services.mark_done(order, request.user)
                 messages.success(request, "Bestillingen er afsluttet.")
                 return redirect("surveys:order_detail", code, order.pk)
-            if action not in {"plan", "open", "held", "done"}:
+            # The meeting is recorded on its own page (klyngepakke/cycle), whose service
+            # refuses it before the meeting date.
+            if action not in {"plan", "open", "done"}:
                 messages.error(request, "Ukendt handling.")
         except services.OrderError as exc:
             messages.error(request, str(exc))
@@ -124,7 +126,9 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
             "default_minutes": default_minutes,
             "plan_form": plan_form,
             "open_form": open_form,
-            "held_form": held_form,
+            # "Efter mødet": the cycle app's record, decisions, plan counts and follow-up,
+            # each with the service's refusal (an action is offered only when allowed).
+            "after": after_meeting(order),
             "rounds": order.rounds.order_by("-opened_at"),
             "events": order.events.select_related("by"),
             "State": Order.State,

@@ -22,6 +22,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from klyngepakke.accounts.services import purge_expired_sessions
+from klyngepakke.cycle.services import notify_follow_ups_due, request_plan_statuses
 from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
@@ -50,6 +51,8 @@ DUTIES: tuple[Duty, ...] = (
     Duty("close_due_rounds", close_due_rounds),
     Duty("take_response_count_snapshots", take_response_count_snapshots),
     Duty("mark_follow_ups_due", lambda: mark_follow_ups_due(timezone.localdate())),
+    Duty("notify_follow_ups_due", notify_follow_ups_due),
+    Duty("request_plan_statuses", request_plan_statuses),
     Duty("queue_due_reminders", queue_due_reminders),
     Duty("process_outbox", process_outbox),
     Duty("store_missing_aggregates", store_missing_aggregates),

@@ -36,7 +36,14 @@ ALLOWED = {
 WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 # Routes that answer only POST (a GET gets 405 or a redirect); checked below all the same.
-POST_ONLY = {"accounts:logout", "surveys:round_action", "materials:rebuild", "set_language"}
+POST_ONLY = {
+    "accounts:logout",
+    "surveys:round_action",
+    "materials:rebuild",
+    "set_language",
+    "cycle:order_follow_up",
+    "cycle:plan_send",
+}
 
 
 @contextmanager
@@ -112,7 +119,10 @@ def site(catalogue, staff_client):
     coordinator = factories.coordinator(cluster)
     facilitator = factories.user()
     ClusterAssignment.objects.create(user=facilitator, cluster=cluster, role=ClusterAssignment.Role.FACILITATOR)
+    plans, plan_token = after_the_meeting(closed.order)
     return {
+        "plans": plans,
+        "plan_token": plan_token,
         "cluster": cluster,
         "closed": closed,
         "open": open_,
@@ -120,6 +130,43 @@ def site(catalogue, staff_client):
         "coordinator": coordinator,
         "facilitator": facilitator,
     }
+
+
+def after_the_meeting(order):
+    """The closed round's meeting recorded with decisions; one practice's plan shared,
+    another's kept to itself; a link to the shared one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from klyngepakke.catalogue.models import Package
+    from klyngepakke.cycle import services as cycle_services
+    from klyngepakke.cycle.models import PlanToken, PracticePlan
+    from klyngepakke.surveys.tokens import new_token
+
+    cycle_services.record_meeting(
+        order,
+        cycle_services.MeetingFacts(held_on=timezone.localdate(), minutes=150, format="virtual", attendees=6, notes=""),
+        None,
+    )
+    cycle_services.save_decisions(
+        order,
+        cycle_services.DecisionInput(
+            measure_points=[("who5_index", "Højere")],
+            focus_areas=["Pauser"],
+            follow_up_package=Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede"),
+            follow_up_on=timezone.localdate() + timedelta(days=200),
+            topic_meetings="",
+        ),
+        None,
+    )
+    plans = list(PracticePlan.objects.filter(order=order).order_by("pk")[:2])
+    row = [cycle_services.PlanRowInput(what="Fælles pauser")]
+    cycle_services.save_plan(plans[0], row, "under_way", True, None, as_practice=True)
+    cycle_services.save_plan(plans[1], row, "done", False, None, as_practice=True)
+    token, token_hash = new_token()
+    PlanToken.objects.create(plan=plans[0], token_hash=token_hash)
+    return plans, token
 
 
 def cluster_pages(site) -> list[str]:
@@ -138,6 +185,13 @@ def cluster_pages(site) -> list[str]:
         reverse("results:round", args=[code, open_.pk]),
     ]
     pages += [reverse("materials:download", args=[code, closed.pk, e.code]) for e in exporters()]
+    pages += [
+        reverse(name, args=[code, closed.order_id]) for name in ("cycle:meeting", "cycle:decisions", "cycle:plans")
+    ]
+    for plan in site["plans"]:
+        pages += [
+            reverse(name, args=[code, closed.order_id, plan.pk]) for name in ("cycle:plan_detail", "cycle:plan_print")
+        ]
     pages += [reverse(name, args=args) for name, args in post_only(site)]
     return pages
 
@@ -149,6 +203,8 @@ def post_only(site) -> list[tuple[str, list]]:
         ("surveys:round_action", [code, closed.pk]),
         ("materials:rebuild", [code, closed.pk]),
         ("set_language", []),
+        ("cycle:order_follow_up", [code, closed.order_id]),
+        ("cycle:plan_send", [code, closed.order_id, site["plans"][0].pk]),
     ]
 
 
@@ -262,6 +318,16 @@ def test_every_respondent_page_only_reads(site):
     assert not writes, writes
 
 
+def test_the_practice_plan_pages_only_read(site):
+    writes: dict[str, list[str]] = {}
+    client = Client()
+    assert get(client, reverse("cycle:plan_enter", args=[site["plan_token"]]), writes) == 302
+    assert get(client, reverse("cycle:practice_plan"), writes) == 200
+    assert get(client, reverse("cycle:practice_plan_print"), writes) == 200
+    assert get(Client(), reverse("cycle:plan_enter", args=["A" * 32]), writes) == 404
+    assert not writes, writes
+
+
 def test_every_named_route_is_walked_above(site):
     covered = {
         "web:home", "web:healthz", "tasks:health", "web:cluster_detail", "web:package_list", "web:package_detail",
@@ -269,5 +335,7 @@ def test_every_named_route_is_walked_above(site):
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
         "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
         "results:round", "results:national", "results:round_json", "materials:download",
+        "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
+        "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",
     } | POST_ONLY  # fmt: skip
     assert route_names() - covered == set()

@@ -1,0 +1,178 @@
+"""The cluster's cycle after the survey: the meeting record, the decisions, the
+practices' implementation plans and the follow-up.
+
+Nothing here concerns a respondent: the meeting record counts attendees without names,
+and a plan belongs to a practice (its text is shown to the cluster only with the
+practice's consent, `PracticePlan.shared`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package
+from klyngepakke.registry.models import Practice
+from klyngepakke.surveys.models import Order
+
+
+class MeetingRecord(models.Model):
+    """What happened at the cluster's meeting, recorded after it was held."""
+
+    class Format(models.TextChoices):
+        PHYSICAL = "physical", "Fysisk møde"
+        VIRTUAL = "virtual", "Virtuelt møde"
+
+    order = models.OneToOneField(Order, verbose_name="bestilling", on_delete=models.CASCADE, related_name="meeting")
+    held_on = models.DateField("mødedato")
+    minutes = models.PositiveSmallIntegerField("mødets faktiske længde (minutter)")
+    format = models.CharField("mødeform", max_length=16, choices=Format.choices)
+    attendees = models.PositiveSmallIntegerField("deltagende medlemmer")
+    notes = models.TextField("noter", blank=True)
+
+    class Meta:
+        verbose_name = "mødereferat"
+        verbose_name_plural = "mødereferater"
+
+    def __str__(self) -> str:
+        return f"Møde {self.held_on:%d.%m.%Y}"
+
+
+class Decision(models.Model):
+    """What the cluster decided at the meeting: focus areas and how to follow up."""
+
+    order = models.OneToOneField(Order, verbose_name="bestilling", on_delete=models.CASCADE, related_name="decision")
+    # The cluster's own focus areas, in its own words (a list of short texts).
+    focus_areas = models.JSONField("fokusområder", default=list)
+    follow_up_package = models.ForeignKey(
+        Package, verbose_name="opfølgning med pakken", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    follow_up_on = models.DateField("opfølgning", null=True, blank=True)
+    topic_meetings = models.TextField("temamøder", blank=True)
+
+    class Meta:
+        verbose_name = "beslutning"
+        verbose_name_plural = "beslutninger"
+
+    def __str__(self) -> str:
+        return f"Beslutninger ({self.order})"
+
+
+class MeasurePoint(models.Model):
+    """A measure point the cluster will follow: one of the package's eligible codes."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="measure_points")
+    code = models.CharField("kode", max_length=64)
+    hope = models.CharField("det håber klyngen at se", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "målepunkt"
+        verbose_name_plural = "målepunkter"
+        constraints = [models.UniqueConstraint(fields=["decision", "code"], name="one_measure_point_per_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CycleEvent(models.Model):
+    """Who recorded or corrected what after the meeting, and when (the history).
+
+    `data` holds the values as they were saved: meeting facts and decisions, never
+    anything about a respondent, and never a practice plan's text.
+    """
+
+    class Kind(models.TextChoices):
+        MEETING_RECORDED = "meeting_recorded", "Møde registreret"
+        MEETING_CORRECTED = "meeting_corrected", "Mødet rettet"
+        DECISIONS_SAVED = "decisions_saved", "Beslutninger gemt"
+        FOLLOW_UP_ORDERED = "follow_up_ordered", "Opfølgning bestilt"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="cycle_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "hændelse efter mødet"
+        verbose_name_plural = "hændelser efter mødet"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpNotice(models.Model):
+    """That the follow-up date's e-mail to the coordinators was queued (once per order)."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="follow_up_notice")
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Opfølgningsmail ({self.order_id})"
+
+
+class PracticePlan(models.Model):
+    """A practice's implementation plan after the meeting. It belongs to the practice."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Ikke startet"
+        UNDER_WAY = "under_way", "I gang"
+        DONE = "done", "Gennemført"
+        DROPPED = "dropped", "Droppet"
+
+    order = models.ForeignKey(Order, verbose_name="bestilling", on_delete=models.CASCADE, related_name="plans")
+    practice = models.ForeignKey(Practice, verbose_name="praksis", on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField("status", max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    # The practice's consent: only then does the cluster see the plan's text.
+    shared = models.BooleanField("delt med klyngen", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # When the e-mail asking to mark the status before the follow-up was queued (once).
+    status_request_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice__name"]
+        verbose_name = "implementeringsplan"
+        verbose_name_plural = "implementeringsplaner"
+        constraints = [models.UniqueConstraint(fields=["order", "practice"], name="one_plan_per_practice_and_order")]
+
+    def __str__(self) -> str:
+        return f"Plan for {self.practice}"
+
+
+class PlanToken(models.Model):
+    """One e-mailed link to a practice's plan: only the SHA-256 of the token is stored.
+
+    Each e-mail carries a fresh token made when it is sent (as survey links do); sending
+    the links again deletes the plan's older ones, so only the newest e-mails work.
+    """
+
+    plan = models.ForeignKey(PracticePlan, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Link til plan {self.plan_id}"
+
+
+class PlanRow(models.Model):
+    """One change the practice will make: the columns of the paper plan."""
+
+    plan = models.ForeignKey(PracticePlan, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveSmallIntegerField(default=0)
+    what = models.CharField("hvad vil vi ændre", max_length=500)
+    why = models.CharField("hvorfor", max_length=500, blank=True)
+    first_step = models.CharField("første skridt", max_length=500, blank=True)
+    who = models.CharField("hvem", max_length=200, blank=True)
+    by_when = models.DateField("hvornår", null=True, blank=True)
+    how_we_know = models.CharField("hvordan ved vi, at det virker", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "række"
+        verbose_name_plural = "rækker"
+
+    def __str__(self) -> str:
+        return self.what[:40]

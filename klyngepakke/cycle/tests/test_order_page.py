@@ -1,0 +1,158 @@
+"""The order page's "Efter mødet": it offers only what the services allow, and the
+cycle's pages do the steps (the order page no longer records a meeting by itself)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import login
+from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle.models import MeetingRecord
+from klyngepakke.registry.models import ClusterAssignment
+from klyngepakke.surveys import services as order_services
+from klyngepakke.surveys.models import Order
+from tests import factories
+
+from .conftest import decisions
+
+pytestmark = pytest.mark.django_db
+
+
+def coordinator(order) -> Client:
+    client = Client()
+    login(client, factories.coordinator(order.cluster))
+    return client
+
+
+def facilitator(order) -> Client:
+    user = factories.user()
+    ClusterAssignment.objects.create(user=user, cluster=order.cluster, role=ClusterAssignment.Role.FACILITATOR)
+    client = Client()
+    login(client, user)
+    return client
+
+
+def page(client, order) -> str:
+    response = client.get(reverse("surveys:order_detail", args=[order.cluster.code, order.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_before_the_meeting_date_recording_is_not_offered_nor_possible(closed_order):
+    order_services.plan_meeting(
+        closed_order,
+        meeting_date=timezone.localdate() + timedelta(days=6),
+        place="",
+        minutes=150,
+        program_notes="",
+        by=None,
+    )
+    client = coordinator(closed_order)
+    body = page(client, closed_order)
+    assert "Efter mødet" in body
+    assert "kan først registreres som holdt fra den dag" in body
+    assert reverse("cycle:meeting", args=[closed_order.cluster.code, closed_order.pk]) not in body
+
+    # The old hand-made POST of the order page no longer records a meeting.
+    response = client.post(
+        reverse("surveys:order_detail", args=[closed_order.cluster.code, closed_order.pk]),
+        {"action": "held", "follow_up_due_on": ""},
+    )
+    assert response.status_code == 400
+    response = client.post(
+        reverse("cycle:meeting", args=[closed_order.cluster.code, closed_order.pk]),
+        {"held_on": timezone.localdate().isoformat(), "minutes": "150", "format": "physical", "attendees": "5"},
+    )
+    assert response.status_code == 400
+    assert "kan først registreres som holdt fra den dag" in response.content.decode()
+    closed_order.refresh_from_db()
+    assert closed_order.state == Order.State.SURVEY_CLOSED
+    assert not MeetingRecord.objects.exists()
+
+
+def test_a_facilitator_records_the_meeting_and_the_decisions(closed_order):
+    client = facilitator(closed_order)
+    code = closed_order.cluster.code
+    response = client.post(
+        reverse("cycle:meeting", args=[code, closed_order.pk]),
+        {
+            "held_on": (timezone.localdate() - timedelta(days=7)).isoformat(),
+            "minutes": "180",
+            "format": "virtual",
+            "attendees": "5",
+            "notes": "Godt møde",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cycle:decisions", args=[code, closed_order.pk])
+
+    follow_up_on = timezone.localdate() + timedelta(days=200)
+    response = client.post(
+        reverse("cycle:decisions", args=[code, closed_order.pk]),
+        {
+            "mp_who5_index": "on",
+            "hope_who5_index": "Færre under 50",
+            "focus_areas": "Fælles frokost\n\nSupervision",
+            "follow_up_package": "opfoelgning-trivsel-og-arbejdsglaede",
+            "follow_up_on": follow_up_on.isoformat(),
+            "topic_meetings": "",
+        },
+    )
+    assert response.status_code == 302
+    # The order page is the coordinator's (a facilitator reaches the cycle's pages only).
+    body = page(coordinator(closed_order), closed_order)
+    assert "Målepunkt: WHO-5 trivselsindeks - Færre under 50" in body
+    assert "Fokusområde: Supervision" in body
+    # Ordering the follow-up is the coordinator's.
+    response = client.post(reverse("cycle:order_follow_up", args=[code, closed_order.pk]))
+    assert response.status_code == 403
+
+
+def test_a_refused_decision_says_why_and_changes_nothing(held_order):
+    client = coordinator(held_order)
+    response = client.post(
+        reverse("cycle:decisions", args=[held_order.cluster.code, held_order.pk]),
+        {
+            "follow_up_package": "opfoelgning-trivsel-og-arbejdsglaede",
+            "follow_up_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "6-12 måneder efter mødet" in response.content.decode()
+    held_order.refresh_from_db()
+    assert held_order.follow_up_due_on is None
+
+
+def test_bestil_opfoelgning_is_offered_when_allowed_and_orders_it(held_order):
+    from klyngepakke.cycle import services
+
+    client = coordinator(held_order)
+    url = reverse("cycle:order_follow_up", args=[held_order.cluster.code, held_order.pk])
+    assert url not in page(client, held_order)
+    services.save_decisions(held_order, decisions(held_order), None)
+    assert url in page(client, held_order)
+
+    response = client.post(url)
+
+    new = Order.objects.get(follows_up=held_order)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:order_detail", args=[held_order.cluster.code, new.pk])
+    assert url not in page(client, held_order)
+    assert client.post(url).status_code == 302  # refused with a message, nothing new
+    assert Order.objects.filter(follows_up=held_order).count() == 1
+
+
+def test_bestil_pakke_links_the_follow_up_package(held_order):
+    client = coordinator(held_order)
+    response = client.post(
+        reverse("surveys:order_new", args=[held_order.cluster.code]),
+        {"package": "opfoelgning-trivsel-og-arbejdsglaede"},
+    )
+    assert response.status_code == 302
+    new = Order.objects.get(package=Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede"))
+    assert new.follows_up == held_order
