@@ -2,7 +2,7 @@
 
 Command-line flags override these (e.g. --bind, --workers, --access-logfile). The
 access and error logs go through the same filter as Django's loggers, so survey link
-tokens (/s/<token>/, also in the query string and the referrer) never reach a log.
+tokens (/s/<token>/ and /p/<token>/, also in the query string and the referrer) never reach a log.
 """
 
 from __future__ import annotations

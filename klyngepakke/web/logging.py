@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import re
 
-# /s/<token>/ is the only URL that ever carries a token (see surveys/urls.py). It can
-# also appear percent-encoded (/s%2F..., %2Fs%2F...) inside a query string or a referrer.
-_TOKEN_PATH = re.compile(r"(/|%2F)s(/|%2F)[^/\s\"'?&#%]+", re.IGNORECASE)
+# /s/<token>/ (a survey link, surveys/urls.py) and /p/<token>/ (a practice plan link,
+# cycle/urls.py) are the only URLs that ever carry a token. They can also appear
+# percent-encoded (/s%2F..., %2Fs%2F...) inside a query string or a referrer.
+_TOKEN_PATH = re.compile(r"(/|%2F)([sp])(/|%2F)[^/\s\"'?&#%]+", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    """`text` with every survey link token replaced by [redacted]."""
-    return _TOKEN_PATH.sub(r"\1s\2[redacted]", text)
+    """`text` with every survey or plan link token replaced by [redacted]."""
+    return _TOKEN_PATH.sub(r"\1\2\3[redacted]", text)
 
 
 class RedactSurveyTokens(logging.Filter):

@@ -29,6 +29,10 @@ TOKEN = "Zq3" + "x" * 26 + "_-9"
         (f"/login/?next=%2fs%2f{TOKEN}", "/login/?next=%2fs%2f[redacted]"),
         (f'"https://klyngepakke.dk/s/{TOKEN}/"', '"https://klyngepakke.dk/s/[redacted]/"'),
         ("/static/web/site.css /klynger/abc/runder/3/", "/static/web/site.css /klynger/abc/runder/3/"),
+        # A practice plan's link carries a token the same way.
+        (f"GET /p/{TOKEN}/ HTTP/1.1", "GET /p/[redacted]/ HTTP/1.1"),
+        (f"/login/?next=%2Fp%2F{TOKEN}", "/login/?next=%2Fp%2F[redacted]"),
+        ("/plan/ /packages/x/", "/plan/ /packages/x/"),
     ],
 )
 def test_redact(text, expected):
