@@ -86,10 +86,11 @@ def test_the_follow_up_sheet_has_both_rounds(country):
     ]
     change = next(c for c in follow_up["changes"] if c["code"] == "who5_index")
     row = next(r for r in sheet if r[0] == change["label"])
-    assert row[1] == change["before"]["mean"]
-    assert row[3] == change["after"]["mean"]
-    assert row[5] == change["comparison"]["difference"]
-    assert row[7] == change["sentence"]
+    before, after, comparison = change["before"], change["after"], change["comparison"]
+    assert row[1:4] == (before["mean"], before["ci_low"], before["ci_high"])
+    assert row[4:7] == (after["mean"], after["ci_low"], after["ci_high"])
+    assert row[7:10] == (comparison["difference"], comparison["ci_low"], comparison["ci_high"])
+    assert row[10] == change["sentence"]
 
 
 def test_the_about_sheet_states_the_disclosure_rules(country):
