@@ -30,6 +30,9 @@ def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> list[tuple[st
         first = questions[0]
         if all("withheld" in q for q in questions):
             withheld += [(q["text"], q["reason"]) for q in questions]
+        elif all(q.get("answered") == 0 for q in questions):
+            # Nobody answered (routing, or every respondent skipped it): nothing to chart.
+            withheld += [(q["text"], NOBODY) for q in questions]
         elif first["type"] == "multiple":
             multiple_slide(deck, m, theme, first)
         elif len(questions) == 1:
@@ -41,7 +44,7 @@ def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> list[tuple[st
 
 def withheld_summary_slide(deck: Deck, title: str, withheld: list[tuple[str, str]]) -> None:
     """One slide per theme saying in words which questions and scores are not shown and
-    why, instead of a slide per withheld figure with nothing on it."""
+    why (or that nobody answered), instead of a slide per figure with nothing on it."""
     if not withheld:
         return
     slide, body = deck.slide(title, "Det, der ikke vises for klyngen, og hvorfor")
@@ -74,6 +77,8 @@ def too_few_slide(deck: Deck, m: MeetingMaterials) -> None:
         name="Vises ikke",
     )
 
+
+NOBODY = "Ingen har svaret på spørgsmålet."
 
 # (label, rounded mean, kind, the mean's text as the data label)
 Row = tuple[str, float | None, str, str | None]
@@ -192,7 +197,7 @@ def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]
     deck.text(
         slide,
         head,
-        [Para("Tallene er så små, at de ikke kan vises som søjler.", italic=True, color=MUTED)],
+        [Para("Ingen har valgt et af svarene, så der er ingen søjler at vise.", italic=True, color=MUTED)],
         max_pt=14,
         min_pt=10,
         name="Ingen søjler",

@@ -53,7 +53,7 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
     low, high = float(score["min"]), float(score["max"])
     scale = f"{number(low, 0)}{DASH}{number(high, 0)}"
     slide, body = deck.slide(f"{score['label']}: {_names(subgroups)}", f"Undergrupperne side om side, skala {scale}")
-    left, right = body.split_h(0.4)
+    left, right = body.split_h(0.36)
     groups = [("Klyngen", m.results["group"], deck.primary)] + [
         (s["label"], s, GREY if index else mix(deck.primary, "FFFFFF", 0.35)) for index, s in enumerate(subgroups)
     ]
@@ -109,8 +109,8 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
         table_box,
         header,
         rows,
-        [0.31, *[0.69 / len(groups)] * len(groups)],
-        max_pt=15,
+        [0.28, *[0.72 / len(groups)] * len(groups)],
+        max_pt=14,
         min_pt=9,
         align_right=tuple(range(1, len(groups) + 1)),
         name="Undergrupper bånd",
@@ -177,7 +177,7 @@ def _items_slide(deck: Deck, m: MeetingMaterials, subgroups: list[dict[str, Any]
             table_box,
             ["Spørgsmål", subgroups[0]["label"], subgroups[1]["label"]],
             [[item["text"], x["mean_text"], y["mean_text"]] for _, item, x, y in paired[:MOST_DIFFERENT]],
-            [0.64, 0.18, 0.18],
+            [0.56, 0.22, 0.22],
             max_pt=16,
             min_pt=10,
             align_right=(1, 2),

@@ -64,3 +64,16 @@ def test_a_question_withheld_whole_gets_a_line_not_an_empty_slide(materials):
         assert item["reason"] in text
         # No slide of its own that only says it is not shown.
         assert not [s for s in prs.slides if subtitle(s) == item["text"]]
+
+
+def test_a_question_nobody_answered_gets_a_line_not_an_empty_table(materials):
+    # The six answered only the practice type and the WHO-5.
+    prs = open_deck(materials)
+    empty = [i for i in materials.results["group"]["items"] if i.get("answered") == 0]
+    assert empty
+    summaries = " ".join(
+        slide_text(s) for s in prs.slides if subtitle(s) == "Det, der ikke vises for klyngen, og hvorfor"
+    )
+    for item in empty:
+        assert f"{item['text']} Ingen har svaret på spørgsmålet." in summaries
+        assert not [s for s in prs.slides if item["text"] in subtitle(s)]
