@@ -53,7 +53,8 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
     low, high = float(score["min"]), float(score["max"])
     scale = f"{number(low, 0)}{DASH}{number(high, 0)}"
     slide, body = deck.slide(f"{score['label']}: {_names(subgroups)}", f"Undergrupperne side om side, skala {scale}")
-    left, right = body.split_h(0.36)
+    # The means across the top, the table with the bands under it at full width.
+    left, right = body.split_v(int(body.height * 0.4), gap=Inches(0.1))
     groups = [("Klyngen", m.results["group"], deck.primary)] + [
         (s["label"], s, GREY if index else mix(deck.primary, "FFFFFF", 0.35)) for index, s in enumerate(subgroups)
     ]
@@ -67,7 +68,7 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
         slide,
         left,
         deck.created,
-        [wrap_chars(groups[i][0] + (" (skjult)" if i in withheld else ""), 18) for i in order],
+        [wrap_chars(groups[i][0] + (" (skjult)" if i in withheld else ""), 30) for i in order],
         [
             Series(
                 "Gennemsnit",
@@ -97,7 +98,7 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
     ]
     if any(v is not None for v in plus):
         error_bars(chart, 0, plus, minus)
-    table_box, note_box = right.split_v(int(right.height * 0.66), gap=Inches(0.1))
+    table_box, note_box = right.split_v(int(right.height * 0.74), gap=Inches(0.05))
     header = ["", *[f"{label} ({g['respondents']})" for label, g, _ in groups]]
     rows = [["Gennemsnit (95 %-KI)", *[_mean_cell(e, est) for e, est in zip(entries, estimates, strict=True)]]]
     bands = [e.get("bands") if isinstance(e.get("bands"), list) else None for e in entries]
@@ -109,7 +110,7 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
         table_box,
         header,
         rows,
-        [0.28, *[0.72 / len(groups)] * len(groups)],
+        [0.34, *[0.66 / len(groups)] * len(groups)],
         max_pt=14,
         min_pt=9,
         align_right=tuple(range(1, len(groups) + 1)),
