@@ -124,7 +124,8 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
 
 def _score_sentence(score: dict[str, Any]) -> Para:
     if "withheld" in score:
-        return Para(f"Klyngens {score['label']} vises ikke. {score['text']}", bold=True, space_after=0.1)
+        # The reason is the large text beside the chart.
+        return Para("Klyngens gennemsnit og fordeling vises ikke.", bold=True, space_after=0.1)
     estimate = score.get("estimate")
     if not isinstance(estimate, dict) or estimate.get("mean") is None:
         text = estimate["text"] if isinstance(estimate, dict) and "text" in estimate else "Gennemsnittet vises ikke."
