@@ -1,12 +1,18 @@
 """Aggregated results as an .xlsx: one sheet per theme, the scores, the follow-up, and a
 sheet saying what the data are and under which disclosure rules. Only published figures
 from the results layer; never a row per person.
+
+Every figure is the results layer's rounded value as a number with a number format,
+never text: whole percents with `0" %"`, means, medians and interval bounds with `0.0`
+(Excel and LibreOffice print the decimal comma of the reader's locale, "3,4" in Danish).
+A withheld figure is "skjult" with the reason, grey and italic.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -23,6 +29,28 @@ SUPPRESSED_FONT = Font(italic=True, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 # Columns per group: answers (count) and share in percent.
 GROUP_COLUMNS = 2
+PERCENT_FORMAT = '0" %"'
+DECIMAL_FORMAT = "0.0"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure and the number format it is shown with."""
+
+    value: float | int | None
+    format: str
+
+
+def pct(value: int | None) -> Number:
+    return Number(value, PERCENT_FORMAT)
+
+
+def dec(value: float | None) -> Number:
+    return Number(value, DECIMAL_FORMAT)
+
+
+def withheld_text(reason: str) -> str:
+    return f"skjult: {reason}"
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -56,6 +84,10 @@ class _Sheet:
 
     def write(self, *values: Any, bold: bool = False, header: bool = False) -> None:
         for column, value in enumerate(values, start=1):
+            if isinstance(value, Number):
+                cell = _put(self.sheet, self.row, column, value.value)
+                cell.number_format = value.format
+                continue
             cell = _put(self.sheet, self.row, column, value)
             if bold or header:
                 cell.font = Font(bold=True, color="FFFFFF" if header else None)
@@ -68,12 +100,6 @@ class _Sheet:
     def suppressed(self, column: int, text: str) -> None:
         """A withheld figure: its reason in the cell, grey and italic, never a number."""
         cell = _put(self.sheet, self.row - 1, column, text)
-        cell.fill = SUPPRESSED_FILL
-        cell.font = SUPPRESSED_FONT
-
-    def mark(self, column: int) -> None:
-        """A hidden count ("< 5", "–") keeps its text and gets the withheld look."""
-        cell = self.sheet.cell(row=self.row - 1, column=column)
         cell.fill = SUPPRESSED_FILL
         cell.font = SUPPRESSED_FONT
 
@@ -104,7 +130,7 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
     for label, group in groups[1:]:
         if "withheld" in group:
             out.write(f"{label}: {group['text']}")
-            out.suppressed(1, f"{label}: {group['text']}")
+            out.suppressed(1, f"{label}: {withheld_text(group['text'])}")
     comparisons = results["comparisons"]
     for item in main_items:
         out.blank()
@@ -119,33 +145,32 @@ def _theme_sheet(out: _Sheet, materials: MeetingMaterials, theme_code: str) -> N
             row: list[Any] = [option["label"]]
             for entry in by_group:
                 match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
-                row += [match["count"], match["percent"]] if match else [None, None]
+                row += [match["count"], pct(match["percent"])] if match else [None, None]
             out.write(*row)
             for column, entry in enumerate(by_group):
-                match = next((o for o in (entry or {}).get("options", []) if o["code"] == option["code"]), None)
                 if entry is not None and "withheld" in entry:
-                    out.suppressed(2 + GROUP_COLUMNS * column, entry.get("text", "Vises ikke."))
-                elif match and isinstance(match["count"], str):
-                    out.mark(2 + GROUP_COLUMNS * column)
+                    # A withheld group says why in "text", a withheld item in "reason".
+                    why = entry.get("reason") if "reason" in entry else entry.get("text", "Vises ikke.")
+                    out.suppressed(2 + GROUP_COLUMNS * column, withheld_text(why))
         if item["type"] == "choice":
             out.write("Ikke besvaret / ikke relevant", item.get("no_answer"))
         out.write("Besvaret i alt", item.get("answered"))
         estimate = item.get("estimate")
         if isinstance(estimate, dict) and "mean" in estimate:
-            out.write("Gennemsnit", estimate["mean"])
-            out.write(
-                "95 %-konfidensinterval",
-                f"{estimate['ci_low']}–{estimate['ci_high']}" if estimate["ci_low"] is not None else "–",
-            )
+            out.write("Gennemsnit", dec(estimate["mean"]))
+            if estimate["ci_low"] is not None:
+                out.write("95 %-konfidensinterval, nedre", dec(estimate["ci_low"]))
+                out.write("95 %-konfidensinterval, øvre", dec(estimate["ci_high"]))
+            out.write("Median", dec(estimate["median"]))
         elif isinstance(estimate, dict) and "withheld" in estimate:
             out.write("Gennemsnit", None)
-            out.suppressed(2, estimate["text"])
+            out.suppressed(2, withheld_text(estimate["text"]))
         for comparison in comparisons:
             if "withheld" in comparison:
                 continue
             mean = comparison["item_means"].get(item["code"])
             if mean is not None:
-                out.write(f"Gennemsnit, {comparison['label']}", mean)
+                out.write(f"Gennemsnit, {comparison['label']}", dec(mean))
 
 
 def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
@@ -156,50 +181,48 @@ def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
         estimate = score.get("estimate") or {}
         if "withheld" in score:
             out.write(score["label"])
-            out.suppressed(2, score["text"])
+            out.suppressed(2, withheld_text(score["text"]))
             continue
         if "mean" in estimate:
             out.write(
                 score["label"],
                 score["scored"],
-                estimate["mean"],
-                estimate["ci_low"],
-                estimate["ci_high"],
-                estimate["median"],
+                dec(estimate["mean"]),
+                dec(estimate["ci_low"]),
+                dec(estimate["ci_high"]),
+                dec(estimate["median"]),
             )
         else:
             out.write(score["label"], score["scored"])
-            out.suppressed(3, estimate.get("text", "Vises ikke."))
+            out.suppressed(3, withheld_text(estimate.get("text", "Vises ikke.")))
     for score in scores:
         bands = score.get("bands")
         out.blank()
         out.write(f"{score['label']}: fordeling", "Antal", "Andel (%)", header=True)
         if not isinstance(bands, list):
             out.write("Intervaller")
-            out.suppressed(2, (bands or {}).get("text", score.get("text", "Vises ikke.")))
+            out.suppressed(2, withheld_text(score.get("text", "Vises ikke.")))
             continue
         for band in bands:
-            out.write(band["label"], band["count"], band["percent"])
-            if isinstance(band["count"], str):
-                out.mark(2)
+            out.write(band["label"], band["count"], pct(band["percent"]))
     out.blank()
     out.write("Sammenligning", "Runder", "Besvarelser", *[s["label"] for s in scores], header=True)
     for comparison in results["comparisons"]:
         if "withheld" in comparison:
             out.write(comparison["label"], comparison["rounds"])
-            out.suppressed(3, comparison["text"])
+            out.suppressed(3, withheld_text(comparison["text"]))
             continue
         out.write(
             comparison["label"],
             comparison["rounds"],
             comparison["respondents"],
-            *[comparison["score_means"].get(s["code"]) for s in scores],
+            *[dec(comparison["score_means"].get(s["code"])) for s in scores],
         )
     for reference in results["reference_values"]:
         source = materials.sources.get(reference["source"], {})
         out.write(
             f"Referenceværdi: {reference['label']}",
-            reference["value"],
+            Number(reference["value"], PERCENT_FORMAT if reference["unit"] == "percent" else DECIMAL_FORMAT),
             f"{source.get('citation', reference['source']).strip()} ({reference['year']})",
         )
 
@@ -211,39 +234,43 @@ def _follow_up_sheet(out: _Sheet, follow_up: dict[str, Any]) -> None:
     out.write("Besvarelser før", before["respondents"], f"af {before['invited']}")
     out.write("Besvarelser efter", after["respondents"], f"af {after['invited']}")
     out.blank()
-    out.write(
-        "Mål", "Før", "Før, 95 %-KI", "Efter", "Efter, 95 %-KI", "Forskel", "Forskel, 95 %-KI", "Vurdering", header=True
-    )
+    out.write("Mål", *FOLLOW_UP_COLUMNS, "Vurdering", header=True)
     for change in follow_up["changes"]:
         b, a, c = change["before"] or {}, change["after"] or {}, change["comparison"] or {}
-        out.write(
-            change["label"],
-            b.get("mean"),
-            _interval(b),
-            a.get("mean"),
-            _interval(a),
-            c.get("difference"),
-            _interval(c),
-            change["sentence"],
-        )
+        figures = [
+            dec(side.get(key))
+            for side, mean in ((b, "mean"), (a, "mean"), (c, "difference"))
+            for key in (mean, "ci_low", "ci_high")
+        ]
+        out.write(change["label"], *figures, change["sentence"])
+        for column, side in ((2, b), (5, a)):
+            if "withheld" in side:
+                out.suppressed(column, withheld_text(side["text"]))
     for change in follow_up["changes"]:
         if not change["bands"]:
             continue
         out.blank()
         out.write(f"{change['label']}: antal pr. interval", "Før", "Før (%)", "Efter", "Efter (%)", header=True)
         for row in change["bands"]:
-            out.write(row["label"], row["before"], row["before_percent"], row["after"], row["after_percent"])
+            out.write(row["label"], row["before"], pct(row["before_percent"]), row["after"], pct(row["after_percent"]))
     for distribution in follow_up["distributions"]:
         out.blank()
         out.write(distribution["text"], "Før", "Før (%)", "Efter", "Efter (%)", header=True)
         for row in distribution["rows"]:
-            out.write(row["label"], row["before"], row["before_percent"], row["after"], row["after_percent"])
+            out.write(row["label"], row["before"], pct(row["before_percent"]), row["after"], pct(row["after_percent"]))
 
 
-def _interval(estimate: dict[str, Any]) -> str | None:
-    if estimate.get("ci_low") is None:
-        return None
-    return f"{estimate['ci_low']}–{estimate['ci_high']}"
+FOLLOW_UP_COLUMNS = (
+    "Før",
+    "Før, 95 %-KI nedre",
+    "Før, 95 %-KI øvre",
+    "Efter",
+    "Efter, 95 %-KI nedre",
+    "Efter, 95 %-KI øvre",
+    "Forskel",
+    "Forskel, 95 %-KI nedre",
+    "Forskel, 95 %-KI øvre",
+)
 
 
 def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
@@ -271,8 +298,8 @@ def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
     out.blank()
     for line in (
         "Regnearket indeholder kun samlede tal for grupper på mindst k besvarelser, aldrig svar fra den enkelte.",
-        "Celler med grå kursiv vises ikke: gruppen er for lille, eller tallet ville kunne afsløre en lille gruppe.",
-        "Andele er i procent af dem, der har besvaret spørgsmålet.",
+        "Celler med grå kursiv («skjult») vises ikke; cellen siger hvorfor.",
+        "Andele er i hele procent af dem, der har besvaret spørgsmålet; gennemsnit med én decimal.",
     ):
         out.write(line)
 
@@ -306,7 +333,7 @@ def render_spreadsheet(materials: MeetingMaterials) -> Rendered:
         )
     for sheet in workbook.worksheets:
         sheet.column_dimensions["A"].width = 60
-        for letter in "BCDEFGHI":
+        for letter in "BCDEFGHIJK":
             sheet.column_dimensions[letter].width = 16
         sheet.freeze_panes = "B2"
     # Fixed dates: the same round gives the same workbook.

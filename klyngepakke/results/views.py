@@ -173,6 +173,28 @@ def _scores(results: selectors.RoundResults, view: dict[str, Any], group: dict[s
     return out
 
 
+def _subgroup_summary(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The scores of the cluster and of each shown subgroup side by side, for the top of
+    the page: the results layer's strings and counts, a withheld one with its reason."""
+    group = view["group"]
+    shown = [sub for sub in view["subgroups"].values() if "withheld" not in sub]
+    if "withheld" in group or len(shown) < 2 or not group["scores"]:
+        return None
+    groups = [{"label": "Klyngen", **group}, *shown]
+    rows = []
+    for score in group["scores"]:
+        cells = []
+        for g in groups:
+            entry = next((x for x in g["scores"] if x["code"] == score["code"]), {})
+            estimate = entry.get("estimate") if isinstance(entry.get("estimate"), dict) else {}
+            if "withheld" in entry or "mean_text" not in estimate:
+                cells.append({"withheld": entry.get("text") or estimate.get("text") or "Vises ikke."})
+            else:
+                cells.append({"estimate": estimate, "bands": entry.get("bands") or []})
+        rows.append({"code": score["code"], "label": score["label"], "cells": cells})
+    return {"groups": [{"label": g["label"], "respondents": g["respondents"]} for g in groups], "rows": rows}
+
+
 def _follow_up(follow_up: selectors.FollowUp | None) -> dict[str, Any] | None:
     data = follow_up_as_dict(follow_up)
     if data is None:
@@ -203,6 +225,7 @@ def _page(
         "sections": _sections(results, group),
         "scores": _scores(results, view, group, compare=True),
         "subgroups": subgroups,
+        "subgroup_summary": _subgroup_summary(view),
         "subgroups_withheld": [sub for sub in view["subgroups"].values() if "withheld" in sub],
         "follow_up": _follow_up(follow_up),
     }

@@ -23,8 +23,9 @@ from .slides_meeting import (
     response_slide,
     title_slide,
 )
-from .slides_results import theme_slides
+from .slides_results import theme_slides, too_few_slide, withheld_summary_slide
 from .slides_scores import reference_slide, scores_for_theme
+from .slides_subgroups import subgroup_slides
 from .template import Deck
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -37,9 +38,13 @@ def build(materials: MeetingMaterials) -> Deck:
     program_slide(deck, materials)
     response_slide(deck, materials)
     follow_up_slides(deck, materials)
+    if "withheld" in materials.results["group"]:
+        too_few_slide(deck, materials)
     for theme in materials.themes:
-        theme_slides(deck, materials, theme)
-        scores_for_theme(deck, materials, theme.code)
+        withheld = theme_slides(deck, materials, theme)
+        withheld += scores_for_theme(deck, materials, theme.code)
+        withheld_summary_slide(deck, theme.title, withheld)
+    subgroup_slides(deck, materials)
     reference_slide(deck, materials)
     reflection_slides(deck, materials)
     implementation_slide(deck, materials)

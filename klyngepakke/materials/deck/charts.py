@@ -1,9 +1,13 @@
 """Native charts (editable in PowerPoint and LibreOffice) in the deck's style.
 
-Every chart has axis titles, data labels and wrapped category labels. A value the
-results layer withholds is a blank point (never a zero): the caller says why in the
-category label or a note. The embedded workbooks carry a fixed creation date, so the
-same materials give the same bytes.
+Every chart has axis titles, data labels and wrapped category labels. A data label is
+the results layer's own string ("3,4", "12 %") as custom label text, so PowerPoint and
+LibreOffice print exactly what the slide's text and the results page say (a number
+format would be printed with "." by LibreOffice). A value the results layer withholds is
+never a zero: its point is blank, and with `withheld` the row gets an outlined, hatched
+placeholder bar across the whole axis labelled "skjult"; the caller says why in words.
+The embedded workbooks carry a fixed creation date, so the same materials give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE, MSO_PATTERN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 from xlsxwriter import Workbook
@@ -60,6 +65,13 @@ class Series:
     colour: str
     # Per-point colours (e.g. one per band), else the series colour.
     point_colours: Sequence[str] | None = None
+    # Per-point data label text as the results layer wrote it (None: no label).
+    labels: Sequence[str | None] | None = None
+
+
+WITHHELD_LABEL = "skjult"
+WITHHELD_SERIES = "Skjult"
+WITHHELD_FILL = "8C959F"
 
 
 def _style_text(font: Any, size: float, colour: str = TEXT, bold: bool = False) -> None:
@@ -97,12 +109,23 @@ def bar_chart(
     no_labels: Sequence[int] = (),
     inside: bool = False,
     axis_format: str | None = None,
+    major_unit: float | None = None,
+    withheld: Sequence[int] = (),
     name: str = "",
 ) -> Any:
     """A clustered or stacked bar/column chart with data labels and axis titles.
 
     `no_labels`: series whose data labels are left out; `inside`: labels inside the
-    bars' base in white (room for error bars at the ends)."""
+    bars' base in white (room for error bars at the ends); `withheld`: categories whose
+    value is withheld, drawn as a hatched "skjult" placeholder across the axis (needs
+    `maximum`, one series)."""
+    series = list(series)
+    if withheld:
+        if maximum is None or len(series) != 1 or stacked:
+            raise ValueError("withheld placeholders need one series and a fixed maximum")
+        placeholder = [maximum if i in withheld else None for i in range(len(categories))]
+        labels = [WITHHELD_LABEL if i in withheld else None for i in range(len(categories))]
+        series.append(Series(WITHHELD_SERIES, placeholder, "FFFFFF", labels=labels))
     data = FixedChartData(created, number_format)
     data.categories = list(categories)
     for s in series:
@@ -119,9 +142,12 @@ def bar_chart(
     _style_text(chart.font, font_pt)
     plot = chart.plots[0]
     plot.gap_width = 50 if stacked or len(series) > 1 else 70
-    plot.overlap = 100 if stacked else -10
+    plot.overlap = 100 if stacked or withheld else -10
     plot.vary_by_categories = False
     for s, chart_series in zip(series, plot.series, strict=True):
+        if s.name == WITHHELD_SERIES and withheld:
+            _placeholder(chart_series, font_pt)
+            continue
         chart_series.format.fill.solid()
         chart_series.format.fill.fore_color.rgb = hex_rgb(s.colour)
         chart_series.invert_if_negative = False
@@ -142,14 +168,24 @@ def bar_chart(
             labels.position = XL_LABEL_POSITION.INSIDE_BASE if inside else XL_LABEL_POSITION.OUTSIDE_END
         label_colour = ("FFFFFF" if is_dark(s.colour) else TEXT) if stacked or inside else TEXT
         _style_text(labels.font, font_pt - 1 if stacked else font_pt, label_colour, bold=not stacked)
-        if hide_below is not None:
-            _hide_labels(chart_series, [i for i, v in enumerate(s.values) if v is not None and v < hide_below])
+        hidden = [i for i, v in enumerate(s.values) if v is not None and v < hide_below] if hide_below else []
+        if hidden:
+            _hide_labels(chart_series, hidden)
+        if s.labels is not None:
+            position = labels.position
+            for index, text in enumerate(s.labels):
+                if text is None or index in hidden or s.values[index] is None:
+                    continue
+                _custom_label(chart_series.points[index].data_label, text, position)
+                _style_label(chart_series, index, font_pt - 1 if stacked else font_pt, label_colour, not stacked)
     value_axis = chart.value_axis
     value_axis.minimum_scale = 0
     if maximum is not None:
         value_axis.maximum_scale = maximum
         if maximum == 100:
             value_axis.major_unit = 20
+    if major_unit is not None:
+        value_axis.major_unit = major_unit
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = hex_rgb(GRID)
     value_axis.format.line.fill.background()
@@ -251,6 +287,39 @@ def error_bars(chart: Any, series_index: int, plus: Sequence[float | None], minu
     line.set("w", str(Pt(1.75)))
     etree.SubElement(etree.SubElement(line, qn("a:solidFill")), qn("a:srgbClr")).set("val", TEXT)
     ser.find(qn("c:cat")).addprevious(bars)
+
+
+def _custom_label(label: Any, text: str, position: Any) -> None:
+    """A point's data label as fixed text (the results layer's string)."""
+    label.text_frame.text = text
+    if position is not None:
+        label.position = position
+
+
+def _style_label(chart_series: Any, index: int, size: float, colour: str, bold: bool) -> None:
+    for paragraph in chart_series.points[index].data_label.text_frame.paragraphs:
+        for run in paragraph.runs:
+            _style_text(run.font, size, colour, bold)
+
+
+def _placeholder(chart_series: Any, font_pt: float) -> None:
+    """The "skjult" series: a light hatched bar with a dashed outline and the word."""
+    fill = chart_series.format.fill
+    fill.patterned()
+    fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+    fill.fore_color.rgb = hex_rgb("C9CED4")
+    fill.back_color.rgb = hex_rgb("FFFFFF")
+    line = chart_series.format.line
+    line.color.rgb = hex_rgb(WITHHELD_FILL)
+    line.width = Pt(1)
+    line.dash_style = MSO_LINE.DASH
+    chart_series.invert_if_negative = False
+    chart_series.data_labels.show_value = False
+    for index, value in enumerate(chart_series.values):
+        if value is None:
+            continue
+        _custom_label(chart_series.points[index].data_label, WITHHELD_LABEL, XL_LABEL_POSITION.INSIDE_BASE)
+        _style_label(chart_series, index, font_pt, TEXT, True)
 
 
 def _hide_labels(chart_series: Any, indexes: list[int]) -> None:

@@ -12,17 +12,15 @@ from typing import Any
 from pptx.util import Inches
 
 from ..context import MeetingMaterials
-from .charts import Series, bar_chart, error_bars
+from .charts import WITHHELD_LABEL, Series, bar_chart, error_bars
 from .results_common import GREY
 from .template import MUTED, Deck
-from .text import DASH, NBSP, Para, number, short_date, signed, wrap_chars
+from .text import DASH, MINUS, NBSP, Para, figure, number, percent_label, short_date, wrap_chars
 
 
-def _count_text(count: Any, percent: Any) -> str:
+def _count_text(count: int | None, percent: int | None, withheld: bool = False) -> str:
     if count is None:
-        return DASH
-    if isinstance(count, str):
-        return count
+        return WITHHELD_LABEL if withheld else DASH
     return f"{count} ({percent}{NBSP}%)" if percent is not None else str(count)
 
 
@@ -38,9 +36,8 @@ def follow_up_slides(deck: Deck, m: MeetingMaterials) -> None:
     for change in follow_up["changes"]:
         _change_slide(deck, change, before_label, after_label)
     themes = {t.code: t.title for t in m.themes}
-    k = m.results["threshold"]
     for distribution in follow_up["distributions"]:
-        _distribution_slide(deck, themes.get(distribution["section"], ""), distribution, before_label, after_label, k)
+        _distribution_slide(deck, themes.get(distribution["section"], ""), distribution, before_label, after_label)
 
 
 def _overview(deck: Deck, m: MeetingMaterials, follow_up: dict[str, Any], before_date: date | None) -> None:
@@ -77,7 +74,7 @@ def _overview(deck: Deck, m: MeetingMaterials, follow_up: dict[str, Any], before
     for change in follow_up["changes"]:
         before, after = change.get("before") or {}, change.get("after") or {}
         if before.get("mean") is not None and after.get("mean") is not None:
-            head = f"{change['label']}: {number(before['mean'])} → {number(after['mean'])}"
+            head = f"{change['label']}: {before['mean_text']} → {after['mean_text']}"
         else:
             head = change["label"]
         paras.append(Para(head, bold=True, color=deck.primary, space_after=0.15))
@@ -93,12 +90,17 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
     left, right = body.split_h(0.45)
     estimates = [change.get("before") or {}, change.get("after") or {}]
     means = [e.get("mean") for e in estimates]
+    # A withheld mean is a hatched "skjult" column, never a missing or zero one.
+    withheld = [i for i, e in enumerate(estimates) if e.get("mean") is None]
     chart = bar_chart(
         slide,
         left,
         deck.created,
-        [before_label, after_label],
-        [Series("Gennemsnit", means, deck.primary, [GREY, deck.primary])],
+        [
+            f"{label} ({WITHHELD_LABEL})" if i in withheld else label
+            for i, label in enumerate([before_label, after_label])
+        ],
+        [Series("Gennemsnit", means, deck.primary, [GREY, deck.primary], [e.get("mean_text") for e in estimates])],
         value_title=f"{change['label']} ({scale})",
         category_title="Runde",
         horizontal=False,
@@ -108,6 +110,7 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
         legend=False,
         font_pt=14,
         inside=True,
+        withheld=withheld,
         name="Før og nu",
     )
     plus = [e["ci_high"] - e["mean"] if e.get("ci_high") is not None else None for e in estimates]
@@ -120,7 +123,7 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
     if comparison:
         paras.append(
             Para(
-                f"Ændring: {signed(comparison['difference'])} point",
+                f"Ændring: {signed_text(comparison)} point",
                 bold=True,
                 color=deck.primary,
                 scale=1.3,
@@ -130,8 +133,8 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
         if comparison.get("ci_low") is not None:
             paras.append(
                 Para(
-                    f"95 %-konfidensinterval for ændringen: {number(comparison['ci_low'])} "
-                    f"til {number(comparison['ci_high'])} point",
+                    f"95 %-konfidensinterval for ændringen: {figure(comparison['ci_low'])} "
+                    f"til {figure(comparison['ci_high'])} point",
                     scale=0.8,
                     color=MUTED,
                     space_after=0.4,
@@ -141,11 +144,19 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
     for side, estimate in (("før", estimates[0]), ("nu", estimates[1])):
         if "withheld" in estimate:
             paras.append(Para(f"Gennemsnittet {side}: {estimate['text']}", scale=0.8, color=MUTED))
+        elif estimate.get("mean") is None:
+            paras.append(Para(f"Gennemsnittet {side} vises ikke.", scale=0.8, color=MUTED))
     deck.text(slide, top, paras, max_pt=20, min_pt=11, name="Ændring")
     bands = change.get("bands")
     if bands:
+        # A side whose score is withheld says "skjult" in its column (the text above says why).
+        hidden = ["withheld" in estimates[0], "withheld" in estimates[1]]
         rows = [
-            [b["label"], _count_text(b["before"], b["before_percent"]), _count_text(b["after"], b["after_percent"])]
+            [
+                b["label"],
+                _count_text(b["before"], b["before_percent"], hidden[0]),
+                _count_text(b["after"], b["after_percent"], hidden[1]),
+            ]
             for b in bands
         ]
         deck.table(
@@ -162,7 +173,7 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
 
 
 def _distribution_slide(
-    deck: Deck, theme_title: str, distribution: dict[str, Any], before_label: str, after_label: str, k: int
+    deck: Deck, theme_title: str, distribution: dict[str, Any], before_label: str, after_label: str
 ) -> None:
     slide, body = deck.slide(f"Udvikling: {theme_title}" if theme_title else "Udvikling", distribution["text"])
     rows = list(reversed(distribution["rows"]))
@@ -171,7 +182,7 @@ def _distribution_slide(
     left, right = body.split_h(0.58) if shown else (None, body)
     if left is not None:
         _distribution_chart(slide, deck, left, rows, before_label, after_label)
-    _distribution_table(slide, deck, right, distribution, k)
+    _distribution_table(slide, deck, right, distribution)
 
 
 def _distribution_chart(
@@ -184,8 +195,10 @@ def _distribution_chart(
         [wrap_chars(r["label"], 22) for r in rows],
         # Horizontal bars draw the first series lowest: "before" above "now".
         [
-            Series(after_label, [r["after_percent"] for r in rows], deck.primary),
-            Series(before_label, [r["before_percent"] for r in rows], GREY),
+            Series(
+                after_label, [r["after_percent"] for r in rows], deck.primary, labels=_labels(rows, "after_percent")
+            ),
+            Series(before_label, [r["before_percent"] for r in rows], GREY, labels=_labels(rows, "before_percent")),
         ],
         value_title="Andel af svarene (%)",
         category_title="Svar",
@@ -195,16 +208,24 @@ def _distribution_chart(
     )
 
 
-def _distribution_table(slide: Any, deck: Deck, right: Any, distribution: dict[str, Any], k: int) -> None:
+def _labels(rows: list[dict[str, Any]], key: str) -> list[str | None]:
+    return [None if r[key] is None else percent_label(r[key]) for r in rows]
+
+
+def signed_text(comparison: dict[str, Any]) -> str:
+    """The change as the results layer wrote it, with a plus for an increase."""
+    text = str(comparison["difference_text"]).replace("-", MINUS)
+    return f"+{text}" if comparison["difference"] > 0 else text
+
+
+def _distribution_table(slide: Any, deck: Deck, right: Any, distribution: dict[str, Any]) -> None:
     table_rows = [
         [r["label"], _count_text(r["before"], r["before_percent"]), _count_text(r["after"], r["after_percent"])]
         for r in distribution["rows"]
     ]
-    masked = any(isinstance(r["before"], str) or isinstance(r["after"], str) for r in distribution["rows"])
-    table_box, note_box = right.split_v(right.height - (Inches(0.9) if masked else 0), gap=Inches(0.1))
     deck.table(
         slide,
-        table_box,
+        right,
         ["Svar", "Før", "Nu"],
         table_rows,
         [0.5, 0.25, 0.25],
@@ -213,19 +234,3 @@ def _distribution_table(slide: Any, deck: Deck, right: Any, distribution: dict[s
         align_right=(1, 2),
         name="Antal før og nu",
     )
-    if masked:
-        deck.text(
-            slide,
-            note_box,
-            [
-                Para(
-                    f"Antal under grænsen vises som «< {k}», og et tal, der ellers kunne regnes ud, som «{DASH}». "
-                    "De er ikke med i søjlerne.",
-                    italic=True,
-                    color=MUTED,
-                )
-            ],
-            max_pt=12,
-            min_pt=9,
-            name="Note",
-        )

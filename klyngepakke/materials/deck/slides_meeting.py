@@ -12,7 +12,7 @@ from pptx.util import Inches, Pt
 from ..context import MeetingMaterials, OfferEntry, ProgramSlot
 from .charts import doughnut
 from .template import MUTED, SLIDE_W, Box, Deck, mix, pt, table_fits
-from .text import DASH, NBSP, Para, clock, fit_size, long_date, paragraphs_height, short_date
+from .text import DASH, Para, clock, fit_size, long_date, paragraphs_height, short_date
 
 
 def title_slide(deck: Deck, m: MeetingMaterials) -> None:
@@ -139,9 +139,10 @@ def response_slide(deck: Deck, m: MeetingMaterials) -> None:
         ]
     else:
         answered = group["respondents"]
-        rate = round(100 * answered / invited) if invited else 0
         big = f"{answered} af {invited}"
-        lines = [Para(f"inviterede læger har svaret ({rate}{NBSP}%).", scale=0.5)]
+        # The counts only: the results layer has no response percent, and outputs
+        # compute no figure of their own.
+        lines = [Para("inviterede læger har svaret.", scale=0.5)]
         doughnut(
             slide,
             Box(right.left, right.top, right.width, right.height),

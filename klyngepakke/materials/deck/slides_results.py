@@ -15,35 +15,57 @@ from ..context import MeetingMaterials, Theme
 from .charts import Series, bar_chart
 from .results_common import GREY, palette, plain, question_groups
 from .template import MUTED, Box, Deck
-from .text import Para, and_list, percent, wrap_chars
+from .text import Para, and_list, figure, percent, percent_label, wrap_chars
 
 
-def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> None:
-    results = m.results
-    group = results["group"]
+def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> list[tuple[str, str]]:
+    """The theme's question slides; returns (question, why) of each question withheld
+    whole, which gets no slide of its own (see `withheld_summary_slide`)."""
+    group = m.results["group"]
     if "withheld" in group:
-        withheld_slide(deck, m, theme.title)
-        return
+        return []
     items = [i for i in group["items"] if i["section"] == theme.code]
+    withheld: list[tuple[str, str]] = []
     for questions in question_groups(items):
         first = questions[0]
-        if first["type"] == "multiple":
+        if all("withheld" in q for q in questions):
+            withheld += [(q["text"], q["reason"]) for q in questions]
+        elif all(q.get("answered") == 0 for q in questions):
+            # Nobody answered (routing, or every respondent skipped it): nothing to chart.
+            withheld += [(q["text"], NOBODY) for q in questions]
+        elif first["type"] == "multiple":
             multiple_slide(deck, m, theme, first)
         elif len(questions) == 1:
             choice_slide(deck, m, theme, first)
         else:
             matrix_slides(deck, m, theme, questions)
+    return withheld
 
 
-def withheld_slide(deck: Deck, m: MeetingMaterials, title: str) -> None:
+def withheld_summary_slide(deck: Deck, title: str, withheld: list[tuple[str, str]]) -> None:
+    """One slide per theme saying in words which questions and scores are not shown and
+    why (or that nobody answered), instead of a slide per figure with nothing on it."""
+    if not withheld:
+        return
+    slide, body = deck.slide(title, "Det, der ikke vises for klyngen, og hvorfor")
+    paras = []
+    for text, why in withheld:
+        paras.append(Para(text, bold=True, bullet=True, space_after=0.1))
+        paras.append(Para(why, scale=0.85, color=MUTED, space_after=0.5))
+    deck.text(slide, body, paras, max_pt=22, min_pt=10, name="Vises ikke")
+
+
+def too_few_slide(deck: Deck, m: MeetingMaterials) -> None:
+    """The group is under k: one plain slide instead of the results."""
     results = m.results
-    slide, body = deck.slide(title, "Klyngens resultater")
+    slide, body = deck.slide("Klyngens resultater", "Runden fik for få besvarelser til at vise resultater")
     k = results["threshold"]
     deck.text(
         slide,
         Box(body.left, body.top + Inches(0.4), body.width, body.height - Inches(0.8)),
         [
-            Para(results["group"]["text"], bold=True, color=deck.primary, space_after=0.8),
+            Para("Der er ingen resultater at vise fra denne runde.", bold=True, color=deck.primary, space_after=0.5),
+            Para(results["group"]["text"], scale=0.8, space_after=0.6),
             Para(
                 f"Der skal mindst {k} besvarelser til, før klyngens tal vises, så ingen kan genkendes. "
                 "Brug i stedet refleksionsspørgsmålene og jeres egne erfaringer.",
@@ -56,28 +78,35 @@ def withheld_slide(deck: Deck, m: MeetingMaterials, title: str) -> None:
     )
 
 
-Row = tuple[str, float | None, str]
+NOBODY = "Ingen har svaret på spørgsmålet."
+
+# (label, rounded mean, kind, the mean's text as the data label)
+Row = tuple[str, float | None, str, str | None]
+WITHHELD_ROW = "skjult"
 
 
 def comparison_rows(m: MeetingMaterials, code: str, estimate: Any, key: str) -> tuple[list[Row], list[str]]:
-    """(label, mean, kind) for the cluster, each comparison group and each reference
-    value of this measure, and plain notes for what is withheld."""
+    """(label, mean, kind, text) for the cluster, each comparison group and each reference
+    value of this measure, and plain notes for what is withheld. The cluster's row is
+    always there: withheld, it is labelled "skjult" and the note says why."""
     rows: list[Row] = []
     notes: list[str] = []
     if isinstance(estimate, dict) and estimate.get("mean") is not None:
-        rows.append(("Klyngen", estimate["mean"], "cluster"))
+        rows.append(("Klyngen", estimate["mean"], "cluster", estimate["mean_text"]))
     else:
-        rows.append(("Klyngen", None, "cluster"))
+        rows.append((f"Klyngen ({WITHHELD_ROW})", None, "cluster", None))
         if isinstance(estimate, dict) and "withheld" in estimate:
             notes.append(f"Klyngen: {estimate['text']}")
     for comparison in m.results.get("comparisons", []):
         if comparison.get("withheld"):
             notes.append(f"{comparison['label']}: {comparison['text']}")
         elif code in comparison[key]:
-            rows.append((comparison["label"], comparison[key][code], "comparison"))
+            mean = comparison[key][code]
+            rows.append((comparison["label"], mean, "comparison", figure(mean)))
     for reference in m.results.get("reference_values", []):
         if reference.get("measure") == code:
-            rows.append((f"{reference['label']} ({reference['year']})", reference["value"], "reference"))
+            value = reference["value"]
+            rows.append((f"{reference['label']} ({reference['year']})", value, "reference", figure(value)))
     return rows, notes
 
 
@@ -88,44 +117,44 @@ def means_chart(
     rows: list[Row],
     *,
     title: str,
-    decimals: int,
     maximum: float | None,
     chars: int,
     name: str,
 ) -> Any:
+    """Horizontal bars of means, the cluster on top; a withheld cluster mean is a
+    hatched "skjult" row when the axis has a fixed maximum, a labelled row otherwise."""
     shown = list(reversed(rows))
     colours = [
-        deck.primary if kind == "cluster" else (deck.accent if kind == "reference" else GREY) for _, _, kind in shown
+        deck.primary if kind == "cluster" else (deck.accent if kind == "reference" else GREY) for _, _, kind, _ in shown
     ]
-    fmt = "0" if decimals == 0 else "0." + "0" * decimals
+    withheld = [i for i, (_, value, kind, _) in enumerate(shown) if kind == "cluster" and value is None]
     return bar_chart(
         slide,
         box,
         deck.created,
-        [wrap_chars(label, chars, max_lines=4) for label, _, _ in shown],
-        [Series("Gennemsnit", [v for _, v, _ in shown], deck.primary, colours)],
+        [wrap_chars(label, chars, max_lines=4) for label, _, _, _ in shown],
+        [Series("Gennemsnit", [v for _, v, _, _ in shown], deck.primary, colours, [t for _, _, _, t in shown])],
         value_title=title,
         category_title="Gruppe",
-        number_format=fmt,
-        axis_format="0" if maximum and maximum > 10 else "0.0",
+        number_format="0.0",
+        axis_format="0",
+        major_unit=None if maximum and maximum > 10 else 1,
         maximum=maximum,
         legend=False,
         font_pt=12,
         inside=True,
+        withheld=withheld if maximum is not None else (),
         name=name,
     )
 
 
 def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
     slide, body = deck.slide(theme.title, item["text"])
-    if "withheld" in item:
-        plain(deck, slide, body, item["reason"])
-        return
     estimate = item.get("estimate")
     rows, notes = comparison_rows(m, item["code"], estimate, "item_means")
     # Withheld comparison groups are explained once, on the response slide.
     notes = [n for n in notes if n.startswith("Klyngen")]
-    has_means = estimate is not None and any(v is not None for _, v, _ in rows)
+    has_means = estimate is not None and any(v is not None for _, v, _, _ in rows)
     chart_box, panel = body.split_h(0.6) if has_means else (body, None)
     options = item["options"]
     note = " ".join(notes) if not has_means else ""
@@ -137,7 +166,7 @@ def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, 
             chart_area,
             deck.created,
             [wrap_chars(o["label"], 24) for o in shown],
-            [Series("Klyngen", [o["percent"] for o in shown], deck.primary)],
+            [Series("Klyngen", [o["percent"] for o in shown], deck.primary, labels=_percent_labels(shown))],
             value_title="Andel af svarene (%)",
             category_title="Svar",
             maximum=100,
@@ -150,7 +179,11 @@ def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, 
     if note:
         deck.text(slide, note_box, [Para(note, italic=True, color=MUTED)], max_pt=12, min_pt=9, name="Note")
     if panel is not None:
-        _means_panel(deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]), decimals=2)
+        _means_panel(deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]))
+
+
+def _percent_labels(options: list[dict[str, Any]]) -> list[str | None]:
+    return [None if o["percent"] is None else percent_label(o["percent"]) for o in options]
 
 
 def answered_text(m: MeetingMaterials, answered: int) -> str:
@@ -164,7 +197,7 @@ def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]
     deck.text(
         slide,
         head,
-        [Para("Tallene er så små, at de ikke kan vises som søjler.", italic=True, color=MUTED)],
+        [Para("Ingen har valgt et af svarene, så der er ingen søjler at vise.", italic=True, color=MUTED)],
         max_pt=14,
         min_pt=10,
         name="Ingen søjler",
@@ -183,9 +216,7 @@ def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]
     )
 
 
-def _means_panel(
-    deck: Deck, slide: Any, panel: Box, rows: list[Row], notes: list[str], *, answered: Any, decimals: int
-) -> None:
+def _means_panel(deck: Deck, slide: Any, panel: Box, rows: list[Row], notes: list[str], *, answered: Any) -> None:
     head, rest = panel.split_v(Inches(0.9), gap=Inches(0.05))
     deck.text(
         slide,
@@ -199,14 +230,13 @@ def _means_panel(
         name="Svar",
     )
     chart_box, note_box = rest.split_v(rest.height - (Inches(0.9) if notes else 0), gap=Inches(0.05))
-    if any(v is not None for _, v, _ in rows):
+    if any(v is not None for _, v, _, _ in rows):
         means_chart(
             deck,
             slide,
             chart_box,
             rows,
             title="Gennemsnit",
-            decimals=decimals,
             maximum=None,
             chars=16,
             name="Gennemsnit",
@@ -238,7 +268,12 @@ def matrix_slides(deck: Deck, m: MeetingMaterials, theme: Theme, items: list[dic
         colours = palette(deck, len(labels))
         rows = list(reversed(shown))
         series = [
-            Series(label, [i["options"][index]["percent"] for i in rows], colours[index])
+            Series(
+                label,
+                [i["options"][index]["percent"] for i in rows],
+                colours[index],
+                labels=_percent_labels([i["options"][index] for i in rows]),
+            )
             for index, label in enumerate(labels)
         ]
         number_of = {i["code"]: n for n, i in enumerate(items, start=1)}
@@ -274,22 +309,26 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
         return
     slide, body = deck.slide(theme.title, "Gennemsnit pr. delspørgsmål: klyngen sammenlignet med andre")
     rows = list(reversed(list(enumerate(items, start=1))))
+    # A withheld cluster mean keeps its row, labelled "skjult" (the note says why).
     categories = [
-        wrap_chars(f"{n}. {i['text']}" if "withheld" not in i else f"{n}. (vises ikke for klyngen)", 34)
+        wrap_chars(
+            f"{n}. {i['text']}" if clusters[n - 1] is not None else f"{n}. {i['text']} (klyngen: {WITHHELD_ROW})", 34
+        )
         for n, i in rows
     ]
-    series = [Series("Klyngen", [clusters[n - 1] for n, _ in rows], deck.primary)]
+    texts = [i["estimate"]["mean_text"] if clusters[n - 1] is not None else None for n, i in rows]
+    series = [Series("Klyngen", [clusters[n - 1] for n, _ in rows], deck.primary, labels=texts)]
     greys = [GREY, "B4BAC1", "4D4D4D"]
     for index, comparison in enumerate(comparisons):
-        series.append(
-            Series(comparison["label"], [comparison["item_means"].get(i["code"]) for _, i in rows], greys[index % 3])
-        )
+        means = [comparison["item_means"].get(i["code"]) for _, i in rows]
+        labels = [None if v is None else figure(v) for v in means]
+        series.append(Series(comparison["label"], means, greys[index % 3], labels=labels))
     # Horizontal bars draw the first series lowest: reversed, the cluster is on top.
     series.reverse()
     withheld = [
-        (n, i["estimate"]["text"])
+        (n, i["estimate"]["text"] if isinstance(i.get("estimate"), dict) and "text" in i["estimate"] else i["reason"])
         for n, i in enumerate(items, start=1)
-        if isinstance(i.get("estimate"), dict) and "withheld" in i["estimate"]
+        if clusters[n - 1] is None and ("withheld" in i or isinstance(i.get("estimate"), dict))
     ]
     notes = [
         f"Klyngens gennemsnit, delspørgsmål {and_list([str(n) for n, t in withheld if t == text])}: {text}"
@@ -304,8 +343,9 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
         series,
         value_title="Gennemsnit på svarskalaen",
         category_title="Delspørgsmål",
-        number_format="0.00",
-        axis_format="0.0",
+        number_format="0.0",
+        axis_format="0",
+        major_unit=1,
         font_pt=11,
         name="Gennemsnit",
     )
@@ -315,9 +355,6 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
 
 def multiple_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, Any]) -> None:
     slide, body = deck.slide(theme.title, f"{item['text']} (flere svar muligt)")
-    if "withheld" in item:
-        plain(deck, slide, body, item["reason"])
-        return
     options = item["options"]
     note = ""
     head = answered_text(m, item["answered"]) + " Søjlerne viser, hvor mange der har valgt hvert svar."
@@ -331,7 +368,7 @@ def multiple_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str
             chart_box,
             deck.created,
             [wrap_chars(o["label"], 30) for o in shown],
-            [Series("Antal", [o["count"] for o in shown], deck.primary)],
+            [Series("Antal", [o["count"] for o in shown], deck.primary, labels=[str(o["count"]) for o in shown])],
             value_title="Antal læger, der har valgt svaret",
             category_title="Svar",
             number_format="0",

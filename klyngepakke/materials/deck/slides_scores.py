@@ -28,13 +28,22 @@ def score_section(m: MeetingMaterials, code: str) -> str | None:
     return m.themes[-1].code if m.themes else None
 
 
-def scores_for_theme(deck: Deck, m: MeetingMaterials, theme_code: str) -> None:
+def scores_for_theme(deck: Deck, m: MeetingMaterials, theme_code: str) -> list[tuple[str, str]]:
+    """The theme's score slides; returns (score, why) of each withheld score with
+    nothing else to show (no comparison group or reference value to set it beside)."""
     group = m.results["group"]
     if "withheld" in group:
-        return
+        return []
+    withheld = []
     for score in group["scores"]:
-        if score_section(m, score["code"]) == theme_code:
+        if score_section(m, score["code"]) != theme_code:
+            continue
+        rows, _notes = comparison_rows(m, score["code"], None, "score_means")
+        if "withheld" in score and all(value is None for _, value, _, _ in rows):
+            withheld.append((score["label"], score["text"]))
+        else:
             score_slide(deck, m, score)
+    return withheld
 
 
 def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
@@ -42,9 +51,6 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
     low, high = float(score["min"]), float(score["max"])
     scale = f"{number(low, 0)}{DASH}{number(high, 0)}"
     slide, body = deck.slide(score["label"], f"Fordeling og gennemsnit på en skala fra {scale}")
-    if "withheld" in score:
-        plain(deck, slide, body, score["text"])
-        return
     main, foot = body.split_v(body.height - Inches(0.95), gap=Inches(0.1))
     left, right = main.split_h(0.42)
     bands = score.get("bands")
@@ -55,7 +61,7 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
             limit = limits.get(band["code"])
             span = f"{number(limit['min'], 0)}{DASH}{number(limit['max'], 0)}: " if limit else ""
             labels.append(wrap_chars(span + band["label"], 18, max_lines=4))
-            values.append(band["count"] if isinstance(band["count"], int) else None)
+            values.append(band["count"])
             colours.append(deck.accent if limit and limit.get("seek_help") else deck.primary)
         seek = [i for i, c in enumerate(colours) if c == deck.accent]
         for rank, index in enumerate(seek[1:], start=1):
@@ -65,7 +71,7 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
             left,
             deck.created,
             labels,
-            [Series("Antal", values, deck.primary, colours)],
+            [Series("Antal", values, deck.primary, colours, [str(v) for v in values])],
             value_title="Antal læger",
             category_title=f"{score['label']} ({scale})",
             horizontal=False,
@@ -75,17 +81,18 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
             name="Fordeling",
         )
     else:
-        plain(deck, slide, left, bands["text"] if isinstance(bands, dict) else "Fordelingen vises ikke.")
-    rows, notes = comparison_rows(m, score["code"], score.get("estimate"), "score_means")
+        plain(deck, slide, left, score.get("text") or "Fordelingen vises ikke.")
+    # A withheld score keeps the cluster's row in the means chart, marked "skjult".
+    estimate = score.get("estimate") or (score if "withheld" in score else None)
+    rows, notes = comparison_rows(m, score["code"], estimate, "score_means")
     chart = means_chart(
-        deck, slide, right, rows, title=f"Gennemsnit ({scale})", decimals=1, maximum=high, chars=22, name="Gennemsnit"
+        deck, slide, right, rows, title=f"Gennemsnit ({scale})", maximum=high, chars=22, name="Gennemsnit"
     )
     plot = (0.38, 0.1, 0.56, 0.68)
     set_plot_area(chart, *plot)
-    estimate = score.get("estimate")
     shown = list(reversed(rows))
     if isinstance(estimate, dict) and estimate.get("ci_low") is not None:
-        index = [kind for _, _, kind in shown].index("cluster")
+        index = [kind for _, _, kind, _ in shown].index("cluster")
         plus = [None] * len(shown)
         minus = [None] * len(shown)
         plus[index] = estimate["ci_high"] - estimate["mean"]
@@ -95,6 +102,8 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
     for value in boundaries:
         _band_line(deck, slide, right, plot, (value - low) / (high - low), number(value, 0))
     foot_paras = [_score_sentence(score)]
+    if "withheld" in score:
+        notes = [n for n in notes if not n.startswith("Klyngen:")]
     if boundaries:
         foot_paras.append(
             Para(
@@ -114,14 +123,17 @@ def score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any]) -> None:
 
 
 def _score_sentence(score: dict[str, Any]) -> Para:
+    if "withheld" in score:
+        # The reason is the large text beside the chart.
+        return Para("Klyngens gennemsnit og fordeling vises ikke.", bold=True, space_after=0.1)
     estimate = score.get("estimate")
     if not isinstance(estimate, dict) or estimate.get("mean") is None:
         text = estimate["text"] if isinstance(estimate, dict) and "text" in estimate else "Gennemsnittet vises ikke."
         return Para(text, bold=True, space_after=0.1)
-    text = f"Klyngens gennemsnit: {number(estimate['mean'])}"
-    if estimate.get("ci_low") is not None:
-        text += f" (95 %-konfidensinterval {number(estimate['ci_low'])}{DASH}{number(estimate['ci_high'])})"
-    text += f", median {number(estimate['median'], 0)}. {score['scored']} har fået en score."
+    text = f"Klyngens gennemsnit: {estimate['mean_text']}"
+    if estimate.get("ci_text"):
+        text += f" (95 %-konfidensinterval {estimate['ci_text']})"
+    text += f", median {estimate['median_text']}. {score['scored']} har fået en score."
     return Para(text, bold=True, space_after=0.1)
 
 

@@ -323,11 +323,12 @@ def _shorten(paras: list[Para], width: float, height: float, size: float) -> lis
     kept = list(paras)
     while kept and paragraphs_height(kept, width, size) > height:
         last = kept[-1]
-        words = last.text.split(" ")
+        # Without the ellipsis of an earlier cut, so every round drops at least a word.
+        words = last.text.removesuffix(" …").split(" ")
         if len(words) <= 2:
             kept.pop()
             continue
-        kept[-1] = replace(last, text=" ".join(words[: max(1, len(words) * 3 // 4)]) + " …")
+        kept[-1] = replace(last, text=" ".join(words[: len(words) * 3 // 4]) + " …")
     return kept
 
 

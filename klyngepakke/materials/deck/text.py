@@ -197,6 +197,17 @@ def number(value: float, decimals: int = 1) -> str:
     return text.replace("-", MINUS)
 
 
+def figure(value: float) -> str:
+    """A figure the results layer already rounded to one decimal (a comparison group's
+    mean), in Danish: formatting only, the digits are the results layer's."""
+    return number(value, 1)
+
+
+def percent_label(value: int) -> str:
+    """A whole percent as a chart's data label."""
+    return f"{value}{NBSP}%"
+
+
 def signed(value: float, decimals: int = 1) -> str:
     return ("+" if value > 0 else "") + number(value, decimals)
 

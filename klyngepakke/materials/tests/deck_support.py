@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from pptx import Presentation
+from pptx.oxml.ns import qn
 
 from klyngepakke.materials.context import MeetingMaterials
 from klyngepakke.materials.deck import render
@@ -56,3 +57,18 @@ def table_rows(slide: Any, name: str) -> list[list[str]]:
 
 def slides_titled(prs: Any, text: str) -> list[Any]:
     return [s for s in prs.slides if title(s) == text]
+
+
+def point_labels(chart: Any) -> dict[str, list[str | None]]:
+    """Each series' data labels as fixed text (None: a point without a text label)."""
+    result = {}
+    for s in chart.plots[0].series:
+        texts: list[str | None] = [None] * len(list(s.values))
+        d_lbls = s._element.find(qn("c:dLbls"))
+        for d_lbl in [] if d_lbls is None else d_lbls.findall(qn("c:dLbl")):
+            index = int(d_lbl.find(qn("c:idx")).get("val"))
+            rich = d_lbl.find(qn("c:tx"))
+            if rich is not None:
+                texts[index] = "".join(t.text or "" for t in rich.iter(qn("a:t")))
+        result[s.name] = texts
+    return result

@@ -54,11 +54,8 @@ def test_theme_sheets_hold_the_published_counts_and_shares(country):
         for offset, option in enumerate(item["options"], start=1):
             label, count, share = sheet[start + offset][:3]
             assert label == option["label"]
-            if isinstance(option["count"], str):
-                assert count == option["count"]  # "< 5" or "–", never the hidden number
-            else:
-                assert count == option["count"]
-            assert share == (None if option["share"] is None else round(100 * option["share"], 1))
+            assert count == option["count"]
+            assert share == option["percent"]
             checked += 1
     assert checked > 10
 
@@ -89,17 +86,18 @@ def test_the_follow_up_sheet_has_both_rounds(country):
     ]
     change = next(c for c in follow_up["changes"] if c["code"] == "who5_index")
     row = next(r for r in sheet if r[0] == change["label"])
-    assert row[1] == change["before"]["mean"]
-    assert row[3] == change["after"]["mean"]
-    assert row[5] == change["comparison"]["difference"]
-    assert row[7] == change["sentence"]
+    before, after, comparison = change["before"], change["after"], change["comparison"]
+    assert row[1:4] == (before["mean"], before["ci_low"], before["ci_high"])
+    assert row[4:7] == (after["mean"], after["ci_low"], after["ci_high"])
+    assert row[7:10] == (comparison["difference"], comparison["ci_low"], comparison["ci_high"])
+    assert row[10] == change["sentence"]
 
 
 def test_the_about_sheet_states_the_disclosure_rules(country):
     materials, book = workbook_of(country.follow_up_round.pk)
     about = dict(r[:2] for r in rows(book["Om dataene"]) if r[0])
     assert about["Mindste gruppe, der vises (k)"] == 5
-    assert about["Vises præcist under k (pakkens valg)"] == "job_satisfaction:low, who5_index:high_risk"
+    assert about["Følsomme spørgsmål og scorer"] == "who5_index"
     assert about["Fritekstsvar vises"] == "Nej"
     assert about["Besvarelser"] == materials.results["group"]["respondents"]
     assert about["Inviterede"] == materials.results["invited"]
