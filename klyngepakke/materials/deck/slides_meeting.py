@@ -12,7 +12,7 @@ from pptx.util import Inches, Pt
 from ..context import MeetingMaterials, OfferEntry, ProgramSlot
 from .charts import doughnut
 from .template import MUTED, SLIDE_W, Box, Deck, mix, pt, table_fits
-from .text import DASH, Para, clock, fit_size, long_date, paragraphs_height, short_date
+from .text import DASH, NBSP, Para, clock, fit_size, long_date, paragraphs_height, short_date
 
 
 def title_slide(deck: Deck, m: MeetingMaterials) -> None:
@@ -140,9 +140,10 @@ def response_slide(deck: Deck, m: MeetingMaterials) -> None:
     else:
         answered = group["respondents"]
         big = f"{answered} af {invited}"
-        # The counts only: the results layer has no response percent, and outputs
-        # compute no figure of their own.
-        lines = [Para("inviterede læger har svaret.", scale=0.5)]
+        # The response rate as the results layer rounded it (outputs compute no figure).
+        rate = m.results.get("response_percent")
+        said = f"inviterede læger har svaret ({rate}{NBSP}%)." if rate is not None else "inviterede læger har svaret."
+        lines = [Para(said, scale=0.5)]
         doughnut(
             slide,
             Box(right.left, right.top, right.width, right.height),

@@ -31,8 +31,8 @@ def test_the_response_rate_is_the_groups(materials):
     slide = next(s for s in prs.slides if title(s) == "Svarprocent")
     group, invited = materials.results["group"], materials.results["invited"]
     assert f"{group['respondents']} af {invited}" in slide_text(slide)
-    # No percent computed by the deck: the results layer publishes none.
-    assert "%" not in slide_text(slide)
+    # The response percent is the results layer's, rounded once, as on the page.
+    assert f"({materials.results['response_percent']}\u00a0%)" in slide_text(slide)
     (chart,) = charts(slide, "Svarprocent")
     assert series_values(chart) == {"Besvarelser": [group["respondents"], invited - group["respondents"]]}
 
