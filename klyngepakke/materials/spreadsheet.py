@@ -273,6 +273,19 @@ FOLLOW_UP_COLUMNS = (
 )
 
 
+def _texts_sheet(out: _Sheet, texts: list[dict[str, Any]]) -> None:
+    """The free-text answers the results layer published (shuffled), one per row."""
+    for entry in texts:
+        out.write(entry["text"], header=True)
+        if "answers" in entry:
+            for answer in entry["answers"]:
+                out.write(answer)
+        else:
+            out.write("")
+            out.suppressed(1, entry["reason"])
+        out.blank()
+
+
 def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
     results = materials.results
     disclosure = results["disclosure"]
@@ -327,6 +340,8 @@ def render_spreadsheet(materials: MeetingMaterials) -> Rendered:
                 _theme_sheet(_Sheet(sheet, header_fill), materials, theme.code)
         if group.get("scores"):
             _scores_sheet(_Sheet(workbook.create_sheet(_sheet_title("Scorer", taken)), header_fill), materials)
+        if any("answers" in entry for entry in group.get("texts", [])):
+            _texts_sheet(_Sheet(workbook.create_sheet(_sheet_title("Fritekst", taken)), header_fill), group["texts"])
     if materials.follow_up:
         _follow_up_sheet(
             _Sheet(workbook.create_sheet(_sheet_title("Udvikling", taken)), header_fill), materials.follow_up

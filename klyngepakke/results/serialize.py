@@ -179,7 +179,20 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                 bands=[_option(b.code, band_labels.get(b.code, b.code), b.count, b.share) for b in table.bands],
             )
         scores.append(entry)
-    return {"respondents": group.respondents, "items": items, "scores": scores}
+    texts = []
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if question.type != "text":
+                continue
+            found = group.texts.get(question.code)
+            entry = {"code": question.code, "section": section.code, "text": _text(question.text)}
+            if isinstance(found, tuple):
+                # Shuffled by the disclosure core; never in the order people answered.
+                entry["answers"] = list(found)
+            else:
+                entry.update(_withheld_item(found))
+            texts.append(entry)
+    return {"respondents": group.respondents, "items": items, "scores": scores, "texts": texts}
 
 
 def _response_percent(results: RoundResults) -> int | None:
