@@ -277,8 +277,8 @@ def _texts_sheet(out: _Sheet, texts: list[dict[str, Any]]) -> None:
     """The free-text answers the results layer published (shuffled), one per row."""
     for entry in texts:
         out.write(entry["text"], header=True)
-        if "answers" in entry:
-            for answer in entry["answers"]:
+        if "shown_texts" in entry:
+            for answer in entry["shown_texts"]:
                 out.write(answer)
         else:
             out.write("")
@@ -340,7 +340,7 @@ def render_spreadsheet(materials: MeetingMaterials) -> Rendered:
                 _theme_sheet(_Sheet(sheet, header_fill), materials, theme.code)
         if group.get("scores"):
             _scores_sheet(_Sheet(workbook.create_sheet(_sheet_title("Scorer", taken)), header_fill), materials)
-        if any("answers" in entry for entry in group.get("texts", [])):
+        if any("shown_texts" in entry for entry in group.get("texts", [])):
             _texts_sheet(_Sheet(workbook.create_sheet(_sheet_title("Fritekst", taken)), header_fill), group["texts"])
     if materials.follow_up:
         _follow_up_sheet(

@@ -188,7 +188,7 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
             entry = {"code": question.code, "section": section.code, "text": _text(question.text)}
             if isinstance(found, tuple):
                 # Shuffled by the disclosure core; never in the order people answered.
-                entry["answers"] = list(found)
+                entry["shown_texts"] = list(found)
             else:
                 entry.update(_withheld_item(found))
             texts.append(entry)

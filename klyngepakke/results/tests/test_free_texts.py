@@ -45,7 +45,7 @@ def test_free_texts_are_published_when_the_package_enables_them():
     data = results_as_dict(round_results(round_))
     (entry,) = data["group"]["texts"]
     assert entry["code"] == "comment"
-    assert sorted(entry["answers"]) == sorted(TEXTS)
+    assert sorted(entry["shown_texts"]) == sorted(TEXTS)
 
     page = client_for(factories.coordinator(cluster)).get(reverse("results:round", args=[cluster.code, round_.pk]))
     html = page.content.decode()
@@ -63,7 +63,7 @@ def test_no_free_texts_without_the_switch():
     round_, cluster = closed_round(False)
     data = results_as_dict(round_results(round_))
     (entry,) = data["group"]["texts"]
-    assert "answers" not in entry
+    assert "shown_texts" not in entry
     assert entry["withheld"] == "free_text_off"
     html = client_for(factories.coordinator(cluster)).get(reverse("results:round", args=[cluster.code, round_.pk]))
     assert "Forslag nummer" not in html.content.decode()
