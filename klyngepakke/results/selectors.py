@@ -177,6 +177,17 @@ def _comparisons(
     return _compute_comparisons(round_, questionnaire, definitions, policy)
 
 
+def item_codes(questionnaire: Questionnaire) -> frozenset[str]:
+    """The answer codes of a questionnaire's single-choice questions and matrix items:
+    what comparisons and follow-ups match rounds by."""
+    return frozenset(
+        code
+        for question in questionnaire.questions.values()
+        if question.type in {"single", "matrix"}
+        for code in question.answer_codes
+    )
+
+
 def _compute_comparisons(
     round_: Round, questionnaire: Questionnaire, definitions: tuple[ScoreDefinition, ...], policy: Policy
 ) -> tuple[ComparisonGroup, ...]:
@@ -189,12 +200,7 @@ def _compute_comparisons(
     region = round_.order.cluster.region
     months = comparison_months(round_)
     assert round_.closed_at is not None
-    codes = frozenset(
-        code
-        for question in questionnaire.questions.values()
-        if question.type in {"single", "matrix"}
-        for code in question.answer_codes
-    )
+    codes = item_codes(questionnaire)
     scores = frozenset(d.code for d in definitions)
     window = (_months_before(round_.closed_at, months), round_.closed_at)
     in_window = responses.closed_rounds().filter(closed_at__gte=window[0], closed_at__lte=window[1])
@@ -354,13 +360,9 @@ def _codes(round_: Round) -> frozenset[str]:
     """The item codes (single and matrix) and score codes a round asked."""
     document = round_.package_version.document
     questionnaire = Questionnaire(document)
-    items = {
-        code
-        for question in questionnaire.questions.values()
-        if question.type in {"single", "matrix"} and question.code != "practice_type"
-        for code in question.answer_codes
-    }
-    return frozenset(items | {d.code for d in score_definitions(document)})
+    # The practice type is asked in every package: sharing it makes no comparison.
+    items = item_codes(questionnaire) - {"practice_type"}
+    return items | {d.code for d in score_definitions(document)}
 
 
 def comparable_rounds(round_: Round) -> list[Round]:
