@@ -381,7 +381,10 @@ def _plan_order(
         meeting = closes + _days(rng, 3, 20)
         round_ = PlannedRound(_at(opened, rng), _end_of(closes), None)
     elif state == State.SURVEY_CLOSED:
-        closes = today - _days(rng, 1, 12)
+        # Closed at least two days ago: a round that closed at the end of yesterday is
+        # closed by the scheduler minutes after midnight, which lies ahead when the demo
+        # is built in the first minutes of a day.
+        closes = today - _days(rng, 2, 12)
         opened = closes - _days(rng, 12, 16)
         meeting = today + _days(rng, 2, 21)
         round_ = PlannedRound(_at(opened, rng), _end_of(closes), _closed_after(rng, _end_of(closes)))

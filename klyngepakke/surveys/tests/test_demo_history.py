@@ -97,6 +97,17 @@ def test_the_same_seed_plans_the_same_history(history, db):
     assert [o.cluster for o in later.orders] == [o.cluster for o in one.orders]
 
 
+@pytest.mark.parametrize("local_time", ["00:01", "00:14", "12:00", "23:59"])
+def test_every_planned_step_lies_in_the_past_at_any_time_of_day(history, db, local_time):
+    # CI once built the demo at 00:01 Copenhagen time: a round planned to close at the end
+    # of yesterday was "closed" by the scheduler at 00:04, three minutes in the future.
+    hour, minute = map(int, local_time.split(":"))
+    now = timezone.localtime(history[1]).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    for order in _plan(history, now=now).orders:
+        for when, kind in order.steps():
+            assert when < now, (order.cluster, order.package, kind, when)
+
+
 def test_another_seed_plans_another_history(history, db):
     assert _plan(history, seed=SEED + 1).digest() != _plan(history).digest()
 
