@@ -13,12 +13,11 @@ from django.utils import timezone
 
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.results import overview, selectors
+from klyngepakke.results.charts import Bar, bars
+from klyngepakke.results.serialize import number_text, percent, results_as_dict
+from klyngepakke.results.serialize_follow_up import follow_up_as_dict
 from klyngepakke.surveys.models import Round
-
-from . import overview, selectors
-from .charts import Bar, bars
-from .serialize import number_text, percent, results_as_dict
-from .serialize_follow_up import follow_up_as_dict
 
 
 def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:

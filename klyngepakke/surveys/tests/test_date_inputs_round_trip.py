@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from klyngepakke.accounts import forms as account_forms
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from klyngepakke.surveys import forms as survey_forms
-from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order
 from tests import factories
 
 from .browser_forms import form_data, forms_of, input_values
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 def order(db) -> Order:
     factories.shipped_catalogue()
     cluster = factories.survey_cluster(members=6, solo=1)
-    return services.order_package(cluster, Package.objects.get(code=PACKAGE), None)
+    return cycle_services.new_order(cluster, Package.objects.get(code=PACKAGE), None)
 
 
 def order_url(order: Order) -> str:
