@@ -656,7 +656,7 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("catalogue.packageversion", "delete"): FORBIDDEN,
     # Orders and rounds are made through the order flow (it records who and moves the
     # state machine); a round is never deleted, its responses depend on it.
-    ("surveys.order", "add"): FORBIDDEN,
+    ("cycle.order", "add"): FORBIDDEN,
     ("surveys.round", "add"): FORBIDDEN,
     ("surveys.round", "delete"): FORBIDDEN,
     # The task queue's history is read-only in the admin (django-tasks-db's own admin).
@@ -677,7 +677,7 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "auth.user": lambda w: w.coordinator,
     "auth.group": lambda w: Group.objects.create(name="Konsulenter"),
     "otp_totp.totpdevice": lambda w: w.staff.totp_device,
-    "surveys.order": lambda w: w.order,
+    "cycle.order": lambda w: w.order,
     "surveys.round": lambda w: w.round,
     "django_tasks_database.dbtaskresult": lambda w: worker_heartbeat.enqueue().db_result,
 }

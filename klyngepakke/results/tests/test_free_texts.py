@@ -17,10 +17,10 @@ from klyngepakke.materials.context import meeting_materials
 from klyngepakke.materials.spreadsheet import render_spreadsheet
 from klyngepakke.results.selectors import round_results
 from klyngepakke.results.serialize import results_as_dict
-from klyngepakke.results.tests.test_results_pages import client_for
 from klyngepakke.surveys import services
 from klyngepakke.surveys.tests.flow import Respondent
 from klyngepakke.surveys.tests.test_respondent_pages import DOCUMENT
+from klyngepakke.web.tests.test_results_pages import client_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db

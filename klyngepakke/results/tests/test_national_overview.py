@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import Order
-from klyngepakke.results.tests.test_results_pages import client_for, tables
 from klyngepakke.surveys import services
 from klyngepakke.web.tests.test_pages import assert_accessible_and_csp_clean
+from klyngepakke.web.tests.test_results_pages import client_for, tables
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,9 @@ from klyngepakke.cycle import services as cycle_services
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.materials.services import build_missing_materials
+from klyngepakke.materials.tests.base import meeting_country
 from klyngepakke.registry.models import ClusterAssignment
 from tests import factories
-
-from .base import meeting_country
 
 pytestmark = pytest.mark.django_db
 
