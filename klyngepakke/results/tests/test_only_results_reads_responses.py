@@ -27,6 +27,7 @@ ALLOWED = {
 }
 
 RESPONSE_MODELS = {"Answer", "Response"}
+RESPONSE_MODULES = ("surveys.models", "surveys.response_models")
 QUERY_METHODS = (
     r"(all|filter|exclude|get|count|values|values_list|aggregate|annotate|exists|first|last|iterator|in_bulk)"
 )
@@ -54,11 +55,12 @@ def violations(path: Path) -> list[str]:
     source = path.read_text(encoding="utf-8")
     found = []
     for node in ast.walk(ast.parse(source, filename=rel)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(("surveys.models", "surveys.response_models")):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(RESPONSE_MODULES):
             for alias in node.names:
                 if alias.name in RESPONSE_MODELS or alias.name == "*":
                     found.append(f"{rel}:{node.lineno}: imports {alias.name} from {node.module}")
-        if isinstance(node, ast.ImportFrom) and node.module in ("models", "response_models") and node.level == 1 and "surveys" in rel:
+        relative = isinstance(node, ast.ImportFrom) and node.module in ("models", "response_models") and node.level == 1
+        if relative and "surveys" in rel:
             for alias in node.names:
                 if alias.name in RESPONSE_MODELS or alias.name == "*":
                     found.append(f"{rel}:{node.lineno}: imports {alias.name} from .{node.module}")
