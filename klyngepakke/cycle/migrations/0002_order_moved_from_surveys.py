@@ -6,9 +6,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _move_content_types(apps, schema_editor, names, old, new):
+    """Permissions and admin history follow the moved models: their content types are
+    renamed (on a fresh database they do not exist yet, and this does nothing)."""
+    content_types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
+    for model in names:
+        if not content_types.filter(app_label=new, model=model).exists():
+            content_types.filter(app_label=old, model=model).update(app_label=new)
+
+
+def forwards(apps, schema_editor):
+    _move_content_types(apps, schema_editor, ("order", "orderevent"), "surveys", "cycle")
+
+
+def backwards(apps, schema_editor):
+    _move_content_types(apps, schema_editor, ("order", "orderevent"), "cycle", "surveys")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('surveys', '0004_sealed_partial_answers'),
         ('catalogue', '0002_comparison_months'),
         ('cycle', '0001_initial'),
@@ -88,4 +106,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(forwards, backwards),
     ]
