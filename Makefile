@@ -47,6 +47,7 @@ lint: $(STAMP) $(LOCAL_ENV)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	@bash scripts/test.sh

@@ -52,13 +52,13 @@ def setup_app(package_code: str, count: int, tokens_out: Path) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.utils import timezone
+    from klyngepakke.surveys.tokens import new_token
 
     from klyngepakke.catalogue.models import Package
     from klyngepakke.catalogue.services import load_catalogue
     from klyngepakke.registry.models import Cluster, Member, Practice, Region
     from klyngepakke.surveys import services
     from klyngepakke.surveys.models import Invitation, InvitationToken
-    from klyngepakke.surveys.tokens import new_token
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

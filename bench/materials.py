@@ -79,12 +79,12 @@ def top_up(seed: int = 5) -> int:
     from datetime import timedelta
 
     from django.utils import timezone
+    from klyngepakke.surveys.demo_answers import _Respondent, synthetic_answers
 
     from klyngepakke.catalogue.models import Package
     from klyngepakke.registry.models import Cluster, Practice
     from klyngepakke.surveys import services
     from klyngepakke.surveys.answers import answer_rows
-    from klyngepakke.surveys.demo_answers import _Respondent, synthetic_answers
     from klyngepakke.surveys.selectors import questionnaire_for
 
     package = Package.objects.get(code="trivsel-og-arbejdsglaede")

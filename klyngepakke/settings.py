@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "klyngepakke.results",
     "klyngepakke.materials",
     "klyngepakke.cycle",
+    "klyngepakke.support",
+    "klyngepakke.demo",
 ]
 
 MIDDLEWARE = [

@@ -119,16 +119,17 @@ def open_survey_round(c: Cluster, package_code: str = "trivsel-og-arbejdsglaede"
     from django.utils import timezone
 
     from klyngepakke.catalogue.models import Package
+    from klyngepakke.cycle.services import new_order
     from klyngepakke.surveys import services
 
-    order = services.order_package(c, Package.objects.get(code=package_code), None)
+    order = new_order(c, Package.objects.get(code=package_code), None)
     return services.open_round(order, timezone.now() + timedelta(days=days), None)
 
 
 def issue_link(invitation) -> str:
     """A working survey link token for `invitation`, as an e-mail would carry."""
+    from klyngepakke.support.tokens import new_token
     from klyngepakke.surveys.models import InvitationToken
-    from klyngepakke.surveys.tokens import new_token
 
     token, token_hash = new_token()
     InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)

@@ -49,9 +49,9 @@ from conftest import add_totp_device, login, verify_second_factor
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import PlanToken, PracticePlan
 from klyngepakke.registry.models import ClusterAssignment
+from klyngepakke.support.tokens import new_token
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Invitation
-from klyngepakke.surveys.tokens import new_token
 from klyngepakke.tasks.tasks import worker_heartbeat
 from tests import factories
 
@@ -656,7 +656,7 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("catalogue.packageversion", "delete"): FORBIDDEN,
     # Orders and rounds are made through the order flow (it records who and moves the
     # state machine); a round is never deleted, its responses depend on it.
-    ("surveys.order", "add"): FORBIDDEN,
+    ("cycle.order", "add"): FORBIDDEN,
     ("surveys.round", "add"): FORBIDDEN,
     ("surveys.round", "delete"): FORBIDDEN,
     # The task queue's history is read-only in the admin (django-tasks-db's own admin).
@@ -677,7 +677,7 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "auth.user": lambda w: w.coordinator,
     "auth.group": lambda w: Group.objects.create(name="Konsulenter"),
     "otp_totp.totpdevice": lambda w: w.staff.totp_device,
-    "surveys.order": lambda w: w.order,
+    "cycle.order": lambda w: w.order,
     "surveys.round": lambda w: w.round,
     "django_tasks_database.dbtaskresult": lambda w: worker_heartbeat.enqueue().db_result,
 }
@@ -932,13 +932,13 @@ def world(db, make_staff_user) -> World:
     unverified = make_staff_user()
     closes_at = timezone.now() + timedelta(days=14)
 
-    order = services.order_package(cluster, package, coordinator)
+    order = cycle_services.new_order(cluster, package, coordinator)
     round_ = services.open_round(order, closes_at, coordinator)
     Invitation.objects.filter(round=round_, member=answered_member).update(answered=True)
-    other_round = services.open_round(services.order_package(other_cluster, package, None), closes_at, None)
+    other_round = services.open_round(cycle_services.new_order(other_cluster, package, None), closes_at, None)
     services.close_round(other_round, None)
     second_package = factories.package(document={**SURVEY_DOCUMENT, "code": "adgang-2"})
-    closed_round = services.open_round(services.order_package(cluster, second_package, coordinator), closes_at, None)
+    closed_round = services.open_round(cycle_services.new_order(cluster, second_package, coordinator), closes_at, None)
     services.close_round(closed_round, None)
     tokens = {
         "valid": factories.issue_link(round_.invitations.get(member=member)),

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from klyngepakke.cycle.models import Order
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import NotRendered, RenderedEmail, renderer
-from klyngepakke.surveys.models import Order
-from klyngepakke.surveys.tokens import new_token
+from klyngepakke.support.tokens import new_token
 
 from .models import PlanToken, PracticePlan
 from .services import AFTER_MEETING

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from klyngepakke.surveys.forms import date_input
+from klyngepakke.support.widgets import date_input
 
 from .models import MeetingRecord, PracticePlan
 from .selectors import EligiblePoint

@@ -1,5 +1,8 @@
-"""The cluster's cycle after the survey: the meeting record, the decisions, the
-practices' implementation plans and the follow-up.
+"""The cluster's cycle: the order and its states (audit trail in `OrderEvent`), the
+meeting record, the decisions, the practices' implementation plans and the follow-up.
+
+`Order` and `OrderEvent` keep their tables from when they lived in surveys
+(`surveys_order`, `surveys_orderevent`).
 
 Nothing here concerns a respondent: the meeting record counts attendees without names,
 and a plan belongs to a practice (its text is shown to the cluster only with the
@@ -13,8 +16,60 @@ from django.db import models
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
-from klyngepakke.registry.models import Practice
-from klyngepakke.surveys.models import Order
+from klyngepakke.registry.models import Cluster, Practice
+
+
+class Order(models.Model):
+    class State(models.TextChoices):
+        ORDERED = "ordered", "Bestilt"
+        PLANNED = "planned", "Planlagt"
+        SURVEY_OPEN = "survey_open", "Spørgeskema åbent"
+        SURVEY_CLOSED = "survey_closed", "Spørgeskema lukket"
+        MEETING_HELD = "meeting_held", "Møde afholdt"
+        FOLLOW_UP_DUE = "follow_up_due", "Opfølgning forfalden"
+        DONE = "done", "Afsluttet"
+
+    cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="orders")
+    package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="orders")
+    state = models.CharField("status", max_length=16, choices=State.choices, default=State.ORDERED)
+    created_at = models.DateTimeField("bestilt", default=timezone.now)
+    meeting_date = models.DateField("mødedato", null=True, blank=True)
+    meeting_place = models.CharField("mødested", max_length=200, blank=True)
+    meeting_starts_at = models.TimeField("mødestart", null=True, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField("mødets længde (minutter)", null=True, blank=True)
+    program_notes = models.TextField("ændringer til programmet", blank=True)
+    follow_up_due_on = models.DateField("opfølgning forfalder", null=True, blank=True)
+    follows_up = models.ForeignKey(
+        "self", verbose_name="følger op på", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        db_table = "surveys_order"  # the table kept its name when the model moved here
+        verbose_name = "bestilling"
+        verbose_name_plural = "bestillinger"
+
+    def __str__(self) -> str:
+        return f"{self.package} - {self.cluster}"
+
+
+class OrderEvent(models.Model):
+    """Who moved an order to which state, and when (audit trail)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=16, choices=Order.State.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "surveys_orderevent"  # the table kept its name when the model moved here
+        ordering = ["at", "id"]
+        verbose_name = "hændelse"
+        verbose_name_plural = "hændelser"
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class MeetingRecord(models.Model):

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.access import can_manage, cluster_for
-from klyngepakke.surveys.models import Order
-from klyngepakke.surveys.tokens import hash_token
+from klyngepakke.support.tokens import hash_token
 
 from . import selectors, services
 from .forms import PlanForm, PlanRowFormSet

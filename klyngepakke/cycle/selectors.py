@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from klyngepakke.catalogue.models import Package
-from klyngepakke.surveys.models import Order
+from klyngepakke.cycle.models import Order
 
 from .models import PracticePlan
 

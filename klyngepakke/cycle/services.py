@@ -1,13 +1,16 @@
-"""Writes of the cycle after the survey, and every state rule they follow.
+"""Writes of the cycle, and every state rule they follow: the order's states (the only
+place they change; surveys calls `survey_opened`/`survey_closed` for its rounds), the
+meeting record, decisions, practice plans and the follow-up.
 
-A step the order's state or the data does not allow raises `CycleError` with a Danish
-message for the page; views only show it. Every write is one transaction.
+A step the order's state or the data does not allow raises `CycleError` (`OrderError`
+for the order's states) with a Danish message for the page; views only show it. Every
+write is one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,9 +20,7 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
-from klyngepakke.surveys import services as order_services
-from klyngepakke.surveys.models import Order, OrderEvent
-from klyngepakke.surveys.tokens import hash_token, looks_like_token
+from klyngepakke.support.tokens import hash_token, looks_like_token
 
 from . import selectors
 from .models import (
@@ -28,10 +29,13 @@ from .models import (
     FollowUpNotice,
     MeasurePoint,
     MeetingRecord,
+    Order,
+    OrderEvent,
     PlanRow,
     PlanToken,
     PracticePlan,
 )
+from .signals import meeting_planned
 
 State = Order.State
 
@@ -47,6 +51,124 @@ MAX_ATTENDEES = 999
 
 class CycleError(Exception):
     """A step the order's state or data does not allow; the message is Danish for the UI."""
+
+
+# --- The order's states ---------------------------------------------------------------
+
+# Which state may follow which. Opening a round straight from "ordered" is allowed
+# (a consultant may open it for a coordinator before the meeting is planned).
+TRANSITIONS: dict[str, set[str]] = {
+    State.ORDERED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
+    State.PLANNED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
+    State.SURVEY_OPEN: {State.SURVEY_CLOSED},
+    State.SURVEY_CLOSED: {State.MEETING_HELD, State.SURVEY_OPEN, State.DONE},
+    State.MEETING_HELD: {State.FOLLOW_UP_DUE, State.DONE},
+    State.FOLLOW_UP_DUE: {State.DONE},
+    State.DONE: set(),
+}
+
+
+class OrderError(CycleError):
+    """A step that the order's state (or its round's) does not allow; Danish for the UI."""
+
+
+def _move(order: Order, state: str, by: AbstractBaseUser | None, note: str = "") -> None:
+    if state not in TRANSITIONS[order.state]:
+        raise OrderError(f"Bestillingen kan ikke gå fra '{order.get_state_display()}' til '{State(state).label}'.")
+    order.state = state
+    order.save(update_fields=["state"])
+    OrderEvent.objects.create(order=order, state=state, by=by, note=note[:300])
+
+
+@transaction.atomic
+def new_order(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -> Order:
+    """A bare order of `package` (`order_package` also links a follow-up to its order)."""
+    if package.current_version is None:
+        raise OrderError("Pakken er ikke indlæst i kataloget.")
+    order = Order.objects.create(cluster=cluster, package=package)
+    OrderEvent.objects.create(order=order, state=State.ORDERED, by=by)
+    return order
+
+
+@transaction.atomic
+def plan_meeting(
+    order: Order,
+    *,
+    meeting_date: date | None,
+    place: str,
+    minutes: int | None,
+    program_notes: str,
+    by: AbstractBaseUser | None,
+    starts_at: time | None = None,
+) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.meeting_date = meeting_date
+    order.meeting_starts_at = starts_at
+    order.meeting_place = place
+    order.meeting_minutes = minutes
+    order.program_notes = program_notes
+    order.save(update_fields=["meeting_date", "meeting_starts_at", "meeting_place", "meeting_minutes", "program_notes"])
+    # The meeting files show the plan: materials listens and drops them, the scheduler
+    # builds them again (a download meanwhile renders them without storing).
+    meeting_planned.send(sender=Order, order=order)
+    if order.state == State.ORDERED:
+        _move(order, State.PLANNED, by)
+    else:
+        OrderEvent.objects.create(order=order, state=order.state, by=by, note="Mødeplan ændret")
+    return order
+
+
+@transaction.atomic
+def record_meeting_held(order: Order, follow_up_due_on: date | None, by: AbstractBaseUser | None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _move(order, State.MEETING_HELD, by)
+    if follow_up_due_on is not None:
+        order.follow_up_due_on = follow_up_due_on
+        order.save(update_fields=["follow_up_due_on"])
+    return order
+
+
+@transaction.atomic
+def mark_done(order: Order, by: AbstractBaseUser | None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _move(order, State.DONE, by)
+    return order
+
+
+def mark_follow_ups_due(today: date) -> int:
+    """Orders whose follow-up date has come move to "follow-up due".
+
+    Each move is a conditional UPDATE (still "meeting held"), so an order a consultant
+    has just marked done stays done, and of two workers running this at once only one
+    moves an order and records its event.
+    """
+    moved = 0
+    due = Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today)
+    for order_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not due.filter(pk=order_id).update(state=State.FOLLOW_UP_DUE):
+                continue  # moved on meanwhile (done, or by another worker)
+            OrderEvent.objects.create(order_id=order_id, state=State.FOLLOW_UP_DUE, note="Opfølgningsdato nået")
+        moved += 1
+    return moved
+
+
+def survey_opened(order: Order, by: AbstractBaseUser | None) -> None:
+    """surveys opened a round of the (locked) order."""
+    _move(order, State.SURVEY_OPEN, by)
+
+
+def survey_closed(order_id: int, by: AbstractBaseUser | None) -> None:
+    """surveys closed the order's round (inside its transaction)."""
+    _move(Order.objects.select_for_update().get(pk=order_id), State.SURVEY_CLOSED, by)
+
+
+def note_event(order: Order, by: AbstractBaseUser | None, note: str) -> None:
+    """A step that leaves the order's state as it is, in its audit trail."""
+    OrderEvent.objects.create(order=order, state=order.state, by=by, note=note[:300])
+
+
+# --- After the meeting --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -131,10 +253,7 @@ def record_meeting(
         attendees=facts.attendees,
         notes=facts.notes,
     )
-    try:
-        order_services.record_meeting_held(order, None, by)
-    except order_services.OrderError as exc:  # pragma: no cover - the state was checked under the lock
-        raise CycleError(str(exc)) from exc
+    record_meeting_held(order, None, by)
     CycleEvent.objects.create(order=order, kind=CycleEvent.Kind.MEETING_RECORDED, by=by, data=_facts_data(facts))
     ensure_plans(order)
     _close_followed_order(order, by)
@@ -147,9 +266,7 @@ def _close_followed_order(order: Order, by: AbstractBaseUser | None) -> None:
         return
     earlier = Order.objects.select_for_update().get(pk=order.follows_up_id)
     if earlier.state in AFTER_MEETING:
-        earlier.state = State.DONE
-        earlier.save(update_fields=["state"])
-        OrderEvent.objects.create(order=earlier, state=State.DONE, by=by, note="Opfølgningens møde er holdt")
+        _move(earlier, State.DONE, by, note="Opfølgningens møde er holdt")
 
 
 @transaction.atomic
@@ -279,10 +396,7 @@ def order_follow_up(order: Order, by: AbstractBaseUser | None) -> Order:
         raise CycleError(refusal)
     decision = Decision.objects.select_related("follow_up_package").get(order=order)
     assert decision.follow_up_package is not None  # follow_up_refusal checked it
-    try:
-        new = order_services.order_package(order.cluster, decision.follow_up_package, by)
-    except order_services.OrderError as exc:
-        raise CycleError(str(exc)) from exc
+    new = new_order(order.cluster, decision.follow_up_package, by)
     new.follows_up = order
     new.save(update_fields=["follows_up"])
     CycleEvent.objects.create(
@@ -309,10 +423,7 @@ def follow_up_candidates(cluster: Cluster, package: Package) -> list[Order]:
 def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -> Order:
     """ "Bestil pakke": order a package; a follow-up package is linked to the order it
     follows up when the cluster has exactly one candidate (otherwise it stays unlinked)."""
-    try:
-        new = order_services.order_package(cluster, package, by)
-    except order_services.OrderError as exc:
-        raise CycleError(str(exc)) from exc
+    new = new_order(cluster, package, by)
     candidates = follow_up_candidates(cluster, package)
     if len(candidates) == 1:
         new.follows_up = candidates[0]

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from klyngepakke.cycle.models import Order
+from klyngepakke.support.backoff import run_items, waiting_items
 from klyngepakke.surveys.models import Round
-from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from .context import MeetingMaterials, meeting_materials
 from .exporters import Exporter, Rendered, exporter, exporters
@@ -82,6 +83,12 @@ def current_file(round_id: int, code: str) -> MaterialFile:
 def drop_materials(round_ids: Iterable[int]) -> None:
     """Forget the stored files of rounds whose inputs changed (the meeting plan)."""
     MaterialFile.objects.filter(round_id__in=list(round_ids)).delete()
+
+
+def drop_planned_meeting_materials(sender: object, order: Order, **kwargs: object) -> None:
+    """`cycle.signals.meeting_planned`: the meeting files show the plan, so the closed
+    rounds' files are dropped (inside the planning transaction)."""
+    drop_materials(Round.objects.filter(order=order, closed_at__isnull=False).values_list("pk", flat=True))
 
 
 # Rounds closed longer ago are rendered at each download (not stored), not by the scheduler.

@@ -12,8 +12,9 @@ from datetime import date
 from django.db.models import Count, Q
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Cluster, Region
-from klyngepakke.surveys.models import Invitation, Order
+from klyngepakke.surveys.models import Invitation
 
 
 @dataclass

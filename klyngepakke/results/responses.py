@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from klyngepakke.core.scoring import ScoreDefinition, score_from_sum
-from klyngepakke.surveys.models import Answer, Response, Round
+from klyngepakke.surveys.models import Round
+from klyngepakke.surveys.response_models import Answer, Response
 
 from .models import RoundAggregate
 

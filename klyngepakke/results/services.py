@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from klyngepakke.core.scoring import score_definitions
+from klyngepakke.support.backoff import run_items, waiting_items
 from klyngepakke.surveys.models import Round
-from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from . import responses, selectors
 from .models import RoundAggregate

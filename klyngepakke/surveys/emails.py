@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import NotRendered, RenderedEmail, renderer
+from klyngepakke.support.tokens import new_token
 
 from .models import Invitation, InvitationToken, Round
-from .tokens import new_token
 
 
 def _render(message: OutboxMessage, reminder: bool) -> RenderedEmail:

@@ -1,4 +1,6 @@
-"""Orders, rounds, invitations and anonymous responses.
+"""Rounds, invitations and their bookkeeping; the anonymous responses are in
+`response_models` (imported at the end so Django finds them; only surveys, which
+writes them, and the results layer import that module: pyproject's import contracts).
 
 Anonymity is a property of this schema: `Response` and `Answer` have no foreign key to
 an invitation, member or practice, no timestamp and random UUID keys; `Invitation`
@@ -11,65 +13,13 @@ that short window (docs/anonymity.md, "Inside the database").
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from klyngepakke.catalogue.models import Package, PackageVersion
-from klyngepakke.registry.models import Cluster, Member
-
-
-class Order(models.Model):
-    class State(models.TextChoices):
-        ORDERED = "ordered", "Bestilt"
-        PLANNED = "planned", "Planlagt"
-        SURVEY_OPEN = "survey_open", "Spørgeskema åbent"
-        SURVEY_CLOSED = "survey_closed", "Spørgeskema lukket"
-        MEETING_HELD = "meeting_held", "Møde afholdt"
-        FOLLOW_UP_DUE = "follow_up_due", "Opfølgning forfalden"
-        DONE = "done", "Afsluttet"
-
-    cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="orders")
-    package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="orders")
-    state = models.CharField("status", max_length=16, choices=State.choices, default=State.ORDERED)
-    created_at = models.DateTimeField("bestilt", default=timezone.now)
-    meeting_date = models.DateField("mødedato", null=True, blank=True)
-    meeting_place = models.CharField("mødested", max_length=200, blank=True)
-    meeting_starts_at = models.TimeField("mødestart", null=True, blank=True)
-    meeting_minutes = models.PositiveSmallIntegerField("mødets længde (minutter)", null=True, blank=True)
-    program_notes = models.TextField("ændringer til programmet", blank=True)
-    follow_up_due_on = models.DateField("opfølgning forfalder", null=True, blank=True)
-    follows_up = models.ForeignKey(
-        "self", verbose_name="følger op på", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "bestilling"
-        verbose_name_plural = "bestillinger"
-
-    def __str__(self) -> str:
-        return f"{self.package} - {self.cluster}"
-
-
-class OrderEvent(models.Model):
-    """Who moved an order to which state, and when (audit trail)."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    state = models.CharField(max_length=16, choices=Order.State.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = "hændelse"
-        verbose_name_plural = "hændelser"
-
-    def __str__(self) -> str:
-        return f"{self.get_state_display()} {self.at:%Y-%m-%d %H:%M}"
+from klyngepakke.catalogue.models import PackageVersion
+from klyngepakke.cycle.models import Order
+from klyngepakke.registry.models import Member
 
 
 class Round(models.Model):
@@ -124,53 +74,6 @@ class InvitationToken(models.Model):
         return f"Link til invitation {self.invitation_id}"
 
 
-class PartialAnswers(models.Model):
-    """Answers kept between pages so a doctor can resume; deleted at submit and close.
-
-    Sealed (AES-GCM) with a key derived from the respondent's link token, which the
-    server does not store: unreadable without the link (surveys.drafts).
-    """
-
-    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="partial")
-    sealed = models.BinaryField()
-
-    def __str__(self) -> str:
-        return f"Mellemgemte svar (invitation {self.invitation_id})"
-
-
-class Response(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
-    # False from the submit until the mixing duty has re-stored the response (seconds):
-    # tells the mixer which rounds have something to mix; says nothing once mixed.
-    mixed = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = "besvarelse"
-        verbose_name_plural = "besvarelser"
-        indexes = [models.Index(fields=["round"], condition=models.Q(mixed=False), name="response_unmixed")]
-
-    def __str__(self) -> str:
-        return f"Besvarelse {self.pk}"
-
-
-class Answer(models.Model):
-    """One answer code of one response; a multiple-choice answer is one row per option."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    code = models.CharField(max_length=64)
-    option = models.CharField(max_length=64, blank=True)
-    value = models.FloatField(null=True, blank=True)
-    text = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["response", "code"], name="answer_response_code")]
-
-    def __str__(self) -> str:
-        return f"{self.code}={self.option or self.text[:20]}"
-
-
 class ResponseCountSnapshot(models.Model):
     """The response count a coordinator sees; taken at most once a day per round."""
 
@@ -202,3 +105,8 @@ class ReminderBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Påmindelser {self.slot}"
+
+
+# The anonymous responses: registered with Django here, imported by name only from
+# `response_models` (so a forbidden import is visible to import-linter).
+from . import response_models  # noqa: E402, F401

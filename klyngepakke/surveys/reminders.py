@@ -8,11 +8,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from klyngepakke.cycle.services import OrderError
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.tasks.backoff import run_items, waiting_items
+from klyngepakke.support.backoff import run_items, waiting_items
 
 from .models import Invitation, ReminderBatch, Round
-from .services import OrderError
 
 # A coordinator cannot send reminders by hand more often than this, so the reminder
 # e-mails never become a way to probe who has answered in the last few minutes.

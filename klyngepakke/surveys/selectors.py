@@ -14,10 +14,11 @@ from django.utils.dateparse import parse_datetime
 
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
+from klyngepakke.cycle.models import Order
+from klyngepakke.support.tokens import hash_token, looks_like_token
+from klyngepakke.surveys.models import Invitation, InvitationToken, ResponseCountSnapshot, Round
 
 from . import drafts
-from .models import Invitation, InvitationToken, Order, ResponseCountSnapshot, Round
-from .tokens import hash_token, looks_like_token
 
 
 def _problem(answered: bool, closes_at: datetime, closed_at: datetime | None) -> str:

@@ -1,127 +1,33 @@
-"""Orders and rounds: the writes of the "before the meeting" part of the cycle."""
+"""Rounds, invitations and responses: the writes of the survey part of the cycle.
+
+The order's states are cycle's (`cycle.services`): opening and closing a round move
+the order there, and a step the order or round does not allow raises its `OrderError`."""
 
 from __future__ import annotations
 
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.services import lock_version
+from klyngepakke.cycle import services as cycle
+from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.services import OrderError
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
-from klyngepakke.tasks.backoff import run_items, waiting_items
+from klyngepakke.registry.models import ClusterAssignment, Member
+from klyngepakke.support.backoff import run_items, waiting_items
 
 from . import drafts
-from .models import Answer, Invitation, Order, OrderEvent, PartialAnswers, Response, ResponseCountSnapshot, Round
-
-State = Order.State
-
-# Which state may follow which. Opening a round straight from "ordered" is allowed
-# (a consultant may open it for a coordinator before the meeting is planned).
-TRANSITIONS: dict[str, set[str]] = {
-    State.ORDERED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
-    State.PLANNED: {State.PLANNED, State.SURVEY_OPEN, State.DONE},
-    State.SURVEY_OPEN: {State.SURVEY_CLOSED},
-    State.SURVEY_CLOSED: {State.MEETING_HELD, State.SURVEY_OPEN, State.DONE},
-    State.MEETING_HELD: {State.FOLLOW_UP_DUE, State.DONE},
-    State.FOLLOW_UP_DUE: {State.DONE},
-    State.DONE: set(),
-}
+from .models import Invitation, ResponseCountSnapshot, Round
+from .response_models import Answer, PartialAnswers, Response
 
 DEFAULT_SURVEY_DAYS = 14
 DEFAULT_REMINDER_DAYS = [7, 2]
-
-
-class OrderError(Exception):
-    """A step that the order's state or data does not allow; the message is Danish for the UI."""
-
-
-def _move(order: Order, state: str, by: AbstractBaseUser | None, note: str = "") -> None:
-    if state not in TRANSITIONS[order.state]:
-        raise OrderError(f"Bestillingen kan ikke gå fra '{order.get_state_display()}' til '{State(state).label}'.")
-    order.state = state
-    order.save(update_fields=["state"])
-    OrderEvent.objects.create(order=order, state=state, by=by, note=note[:300])
-
-
-@transaction.atomic
-def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -> Order:
-    if package.current_version is None:
-        raise OrderError("Pakken er ikke indlæst i kataloget.")
-    order = Order.objects.create(cluster=cluster, package=package)
-    OrderEvent.objects.create(order=order, state=State.ORDERED, by=by)
-    return order
-
-
-@transaction.atomic
-def plan_meeting(
-    order: Order,
-    *,
-    meeting_date: date | None,
-    place: str,
-    minutes: int | None,
-    program_notes: str,
-    by: AbstractBaseUser | None,
-    starts_at: time | None = None,
-) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    order.meeting_date = meeting_date
-    order.meeting_starts_at = starts_at
-    order.meeting_place = place
-    order.meeting_minutes = minutes
-    order.program_notes = program_notes
-    order.save(update_fields=["meeting_date", "meeting_starts_at", "meeting_place", "meeting_minutes", "program_notes"])
-    # The meeting files show the plan: drop them, the scheduler builds them again (a
-    # download meanwhile renders them without storing).
-    from klyngepakke.materials.services import drop_materials
-
-    drop_materials(order.rounds.filter(closed_at__isnull=False).values_list("pk", flat=True))
-    if order.state == State.ORDERED:
-        _move(order, State.PLANNED, by)
-    else:
-        OrderEvent.objects.create(order=order, state=order.state, by=by, note="Mødeplan ændret")
-    return order
-
-
-@transaction.atomic
-def record_meeting_held(order: Order, follow_up_due_on: date | None, by: AbstractBaseUser | None) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    _move(order, State.MEETING_HELD, by)
-    if follow_up_due_on is not None:
-        order.follow_up_due_on = follow_up_due_on
-        order.save(update_fields=["follow_up_due_on"])
-    return order
-
-
-@transaction.atomic
-def mark_done(order: Order, by: AbstractBaseUser | None) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    _move(order, State.DONE, by)
-    return order
-
-
-def mark_follow_ups_due(today: date) -> int:
-    """Orders whose follow-up date has come move to "follow-up due".
-
-    Each move is a conditional UPDATE (still "meeting held"), so an order a consultant
-    has just marked done stays done, and of two workers running this at once only one
-    moves an order and records its event.
-    """
-    moved = 0
-    due = Order.objects.filter(state=State.MEETING_HELD, follow_up_due_on__lte=today)
-    for order_id in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            if not due.filter(pk=order_id).update(state=State.FOLLOW_UP_DUE):
-                continue  # moved on meanwhile (done, or by another worker)
-            OrderEvent.objects.create(order_id=order_id, state=State.FOLLOW_UP_DUE, note="Opfølgningsdato nået")
-        moved += 1
-    return moved
 
 
 @transaction.atomic
@@ -148,7 +54,7 @@ def open_round(
         closes_at=closes_at,
         reminder_days=sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True),
     )
-    _move(order, State.SURVEY_OPEN, by)
+    cycle.survey_opened(order, by)
     invite_members(round_)
     ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
     return round_
@@ -176,9 +82,7 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
         raise OrderError("Den nye lukkedato skal ligge efter den nuværende.")
     round_.closes_at = closes_at
     round_.save(update_fields=["closes_at"])
-    OrderEvent.objects.create(
-        order=round_.order, state=round_.order.state, by=by, note=f"Runde forlænget til {closes_at:%d.%m.%Y}"
-    )
+    cycle.note_event(round_.order, by, f"Runde forlænget til {closes_at:%d.%m.%Y}")
     return round_
 
 
@@ -201,8 +105,7 @@ def _close(round_: Round, by: AbstractBaseUser | None, rng: random.Random | None
     round_.save(update_fields=["closed_at"])
     PartialAnswers.objects.filter(invitation__round=round_).delete()
     _mix_round(round_.pk, rng or random.SystemRandom())
-    order = Order.objects.select_for_update().get(pk=round_.order_id)
-    _move(order, State.SURVEY_CLOSED, by)
+    cycle.survey_closed(round_.order_id, by)
     _tell_coordinators_if_under_k(round_)
     transaction.on_commit(_reclaim_dead_rows)
 

@@ -22,20 +22,19 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from klyngepakke.accounts.services import purge_expired_sessions
-from klyngepakke.cycle.services import notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.services import mark_follow_ups_due, notify_follow_ups_due, request_plan_statuses
 from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
+from klyngepakke.support import backoff
+from klyngepakke.support.logs import log_event
 from klyngepakke.surveys.reminders import queue_due_reminders
 from klyngepakke.surveys.services import (
     close_due_rounds,
-    mark_follow_ups_due,
     mix_responses,
     take_response_count_snapshots,
 )
 
-from . import backoff
-from .logs import log_event
 from .services import prune_task_results
 
 

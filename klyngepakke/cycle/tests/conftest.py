@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from klyngepakke.cycle import services
 from klyngepakke.surveys import services as order_services
 from tests import factories
 
@@ -24,7 +25,7 @@ def closed_order(catalogue):
     order_services.close_round(round_, None)
     order = round_.order
     order.refresh_from_db()
-    order_services.plan_meeting(
+    services.plan_meeting(
         order,
         meeting_date=timezone.localdate() - timedelta(days=7),
         place="Lægehuset",

@@ -10,7 +10,6 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import selectors, services
 from klyngepakke.cycle.models import CycleEvent, Decision, MeasurePoint
-from klyngepakke.surveys import services as order_services
 from tests import factories
 
 from .conftest import decisions
@@ -92,7 +91,7 @@ def test_only_a_package_that_follows_this_one_up_or_the_same(held_order):
 def test_not_before_the_meeting_is_recorded_nor_after_done(closed_order):
     with pytest.raises(services.CycleError, match="når mødet er registreret"):
         services.save_decisions(closed_order, decisions(closed_order), None)
-    order_services.mark_done(closed_order, None)
+    services.mark_done(closed_order, None)
     with pytest.raises(services.CycleError, match="når mødet er registreret"):
         services.save_decisions(closed_order, decisions(closed_order), None)
     assert not Decision.objects.exists()
@@ -101,7 +100,7 @@ def test_not_before_the_meeting_is_recorded_nor_after_done(closed_order):
 def test_the_date_stays_once_the_follow_up_is_due(held_order):
     services.save_decisions(held_order, decisions(held_order), None)
     held_order.refresh_from_db()
-    order_services.mark_follow_ups_due(held_order.follow_up_due_on)
+    services.mark_follow_ups_due(held_order.follow_up_due_on)
     held_order.refresh_from_db()
     later = held_order.follow_up_due_on + timedelta(days=10)
     with pytest.raises(services.CycleError, match="allerede forfalden"):

@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, MeetingRecord, PracticePlan
+from klyngepakke.cycle.models import FollowUpNotice, MeetingRecord, Order, PracticePlan
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.surveys import services as order_services
-from klyngepakke.surveys.models import Order
 from klyngepakke.tasks.tests.test_two_workers_at_once import at_once
 from tests import factories
 

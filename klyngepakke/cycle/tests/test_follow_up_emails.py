@@ -75,7 +75,7 @@ def test_the_duties_run_twice_send_nothing_twice(held_order, smtp_server, settin
     settings.SITE_URL = "http://testserver"
     factories.coordinator(held_order.cluster)
     services.save_decisions(held_order, decisions(held_order), None)
-    from klyngepakke.surveys.models import Order
+    from klyngepakke.cycle.models import Order
 
     # The follow-up date has come.
     Order.objects.filter(pk=held_order.pk).update(follow_up_due_on=timezone.localdate())

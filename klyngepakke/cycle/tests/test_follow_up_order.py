@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import MeetingRecord
+from klyngepakke.cycle.models import MeetingRecord, Order
 from klyngepakke.surveys import services as order_services
-from klyngepakke.surveys.models import Order
 from tests import factories
 
 from .conftest import decisions
@@ -45,7 +44,7 @@ def test_refused_without_a_decided_package_or_twice(held_order):
 def test_refused_before_the_meeting_and_after_done(closed_order):
     with pytest.raises(services.CycleError, match="når mødet er holdt"):
         services.order_follow_up(closed_order, None)
-    order_services.mark_done(closed_order, None)
+    services.mark_done(closed_order, None)
     with pytest.raises(services.CycleError, match="når mødet er holdt"):
         services.order_follow_up(closed_order, None)
     assert Order.objects.filter(follows_up=closed_order).count() == 0
@@ -53,7 +52,7 @@ def test_refused_before_the_meeting_and_after_done(closed_order):
 
 def test_the_old_order_is_done_when_the_follow_ups_meeting_is_recorded(held_order):
     services.save_decisions(held_order, decisions(held_order), None)
-    order_services.mark_follow_ups_due(held_order.follow_up_due_on or timezone.localdate())
+    services.mark_follow_ups_due(held_order.follow_up_due_on or timezone.localdate())
     held_order.refresh_from_db()
     new = services.order_follow_up(held_order, None)
     round_ = order_services.open_round(new, timezone.now() + timedelta(days=14), None)
@@ -85,7 +84,7 @@ def test_bestil_pakke_links_a_follow_up_package_to_the_one_candidate(held_order)
 def test_bestil_pakke_links_nothing_with_two_candidates_or_none(held_order, closed_order):
     follow_up = Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede")
     # A second order of the first package in the same cluster, also after its meeting.
-    second = order_services.order_package(held_order.cluster, held_order.package, None)
+    second = services.new_order(held_order.cluster, held_order.package, None)
     Order.objects.filter(pk=second.pk).update(state=Order.State.MEETING_HELD)
     assert services.order_package(held_order.cluster, follow_up, None).follows_up is None
     # A package that follows nothing up is never linked.

@@ -8,9 +8,7 @@ import pytest
 from django.utils import timezone
 
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import CycleEvent, MeetingRecord
-from klyngepakke.surveys import services as order_services
-from klyngepakke.surveys.models import Order
+from klyngepakke.cycle.models import CycleEvent, MeetingRecord, Order
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +39,7 @@ def test_a_held_meeting_is_recorded_and_moves_the_order(closed_order):
 
 
 def test_not_before_the_planned_meeting_date(closed_order):
-    order_services.plan_meeting(
+    services.plan_meeting(
         closed_order,
         meeting_date=timezone.localdate() + timedelta(days=6),
         place="",
@@ -59,7 +57,7 @@ def test_not_before_the_planned_meeting_date(closed_order):
 
 
 def test_on_the_meeting_day_it_may_be_recorded(closed_order):
-    order_services.plan_meeting(
+    services.plan_meeting(
         closed_order, meeting_date=timezone.localdate(), place="", minutes=150, program_notes="", by=None
     )
     services.record_meeting(closed_order, facts(held_on=timezone.localdate()), None)
@@ -122,7 +120,7 @@ def test_no_correction_before_a_record_nor_after_done(closed_order):
     with pytest.raises(services.CycleError, match="ikke registreret"):
         services.correct_meeting(closed_order, facts(), None)
     services.record_meeting(closed_order, facts(), None)
-    order_services.mark_done(closed_order, None)
+    services.mark_done(closed_order, None)
     with pytest.raises(services.CycleError, match="kan ikke rettes"):
         services.correct_meeting(closed_order, facts(attendees=9), None)
     assert MeetingRecord.objects.get(order=closed_order).attendees == 5

@@ -10,7 +10,7 @@ from django.urls import reverse
 from conftest import login
 from klyngepakke.cycle import services
 from klyngepakke.cycle.models import PlanToken, PracticePlan
-from klyngepakke.surveys.tokens import new_token
+from klyngepakke.support.tokens import new_token
 from klyngepakke.web.tests.test_pages import assert_accessible_and_csp_clean
 from tests import factories
 

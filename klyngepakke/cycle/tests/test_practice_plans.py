@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from klyngepakke.cycle import selectors, services
 from klyngepakke.cycle.models import PlanRow, PracticePlan
-from klyngepakke.surveys import services as order_services
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +82,7 @@ def test_the_coordinator_may_fill_an_empty_plan_but_not_change_an_unshared_one(h
 
 def test_no_plan_changes_after_the_order_is_done(held_order):
     plan = PracticePlan.objects.filter(order=held_order).first()
-    order_services.mark_done(held_order, None)
+    services.mark_done(held_order, None)
     with pytest.raises(services.CycleError, match="før bestillingen er afsluttet"):
         services.save_plan(plan, [ROW], "done", True, None, as_practice=True)
     with pytest.raises(services.CycleError, match="før bestillingen er afsluttet"):

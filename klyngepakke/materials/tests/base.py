@@ -15,10 +15,11 @@ from datetime import date, time, timedelta
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.demo.demo_answers import _Respondent, synthetic_answers
 from klyngepakke.registry.models import Cluster, Practice
 from klyngepakke.surveys import services
 from klyngepakke.surveys.answers import answer_rows
-from klyngepakke.surveys.demo_answers import _Respondent, synthetic_answers
 from klyngepakke.surveys.models import Round
 from klyngepakke.surveys.selectors import questionnaire_for
 from tests import factories
@@ -74,7 +75,7 @@ def meeting_country(seed: int = 2026) -> MeetingCountry:
         others.append(_backdate(answered_round(other, FIRST, rng, who5_mean=mean), today - timedelta(days=400 + index)))
     cluster = factories.survey_cluster(members=14, solo=3, region_code="syddanmark")
     first = _backdate(answered_round(cluster, FIRST, rng, who5_mean=57.0), today - timedelta(days=300))
-    services.plan_meeting(
+    cycle_services.plan_meeting(
         first.order,
         meeting_date=today - timedelta(days=290),
         starts_at=time(16, 0),
@@ -83,9 +84,9 @@ def meeting_country(seed: int = 2026) -> MeetingCountry:
         program_notes="Vi bruger 10 minutter ekstra på blok 2.",
         by=None,
     )
-    services.record_meeting_held(first.order, today - timedelta(days=60), None)
+    cycle_services.record_meeting_held(first.order, today - timedelta(days=60), None)
     follow = answered_round(cluster, FOLLOW_UP, rng, who5_mean=64.0, share=0.8)
-    services.plan_meeting(
+    cycle_services.plan_meeting(
         follow.order,
         meeting_date=today + timedelta(days=21),
         starts_at=time(16, 30),

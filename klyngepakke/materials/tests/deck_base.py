@@ -11,7 +11,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from klyngepakke.surveys import services
+from klyngepakke.cycle import services as cycle_services
 from klyngepakke.surveys.models import Round
 from tests import factories
 
@@ -26,9 +26,9 @@ def large_follow_up(seed: int = 7) -> Round:
     today = timezone.localdate()
     cluster = factories.survey_cluster(members=42, solo=9, region_code="syddanmark")
     first = _backdate(answered_round(cluster, FIRST, rng, who5_mean=56.0, share=0.9), today - timedelta(days=330))
-    services.record_meeting_held(first.order, today - timedelta(days=300), None)
+    cycle_services.record_meeting_held(first.order, today - timedelta(days=300), None)
     follow = answered_round(cluster, FOLLOW_UP, rng, who5_mean=66.0, share=0.81)
-    services.plan_meeting(
+    cycle_services.plan_meeting(
         follow.order,
         meeting_date=today + timedelta(days=14),
         starts_at=time(15, 0),

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.materials.services import build_missing_materials
+from klyngepakke.support.backoff import retry_delay
+from klyngepakke.support.models import Backoff
 from klyngepakke.surveys.models import Round
-from klyngepakke.tasks.backoff import retry_delay
-from klyngepakke.tasks.models import Backoff
 from klyngepakke.tasks.tests.helpers import broken_closed_round, closed_round
 from tests import factories
 

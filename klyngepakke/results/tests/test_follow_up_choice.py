@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from klyngepakke.cycle.models import Order
 from klyngepakke.results.selectors import comparable_rounds, earlier_round, follow_up_for
 from klyngepakke.results.serialize_follow_up import follow_up_as_dict
-from klyngepakke.results.tests.test_results_pages import answered_round, client_for, page_url
-from klyngepakke.surveys.models import Order
+from klyngepakke.web.tests.test_results_pages import answered_round, client_for, page_url
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,14 +12,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from klyngepakke.cycle import services as cycle_services
 from klyngepakke.materials.context import meeting_materials
 from klyngepakke.materials.spreadsheet import render_spreadsheet
 from klyngepakke.results.selectors import round_results
 from klyngepakke.results.serialize import results_as_dict
-from klyngepakke.results.tests.test_results_pages import client_for
 from klyngepakke.surveys import services
 from klyngepakke.surveys.tests.flow import Respondent
 from klyngepakke.surveys.tests.test_respondent_pages import DOCUMENT
+from klyngepakke.web.tests.test_results_pages import client_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def closed_round(show: bool):
     document = {**DOCUMENT, "results": {"min_group_size": 5, "show_free_text": show}}
     package = factories.package(code=f"fritekst-{show}".lower(), document=document)
     cluster = factories.survey_cluster(members=6, solo=0)
-    order = services.order_package(cluster, package, None)
+    order = cycle_services.new_order(cluster, package, None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=7), None)
     for invitation, text in zip(round_.invitations.order_by("pk"), TEXTS, strict=True):
         respondent = Respondent(invitation, factories.issue_link(invitation))

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from klyngepakke.results.tests.test_results_pages import client_for, tables
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order
 from klyngepakke.web.tests.test_pages import assert_accessible_and_csp_clean
+from klyngepakke.web.tests.test_results_pages import client_for, tables
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,12 @@ def small_country(db):
     package = factories.package(title="Trivselspakken")
     unused = factories.package(title="Ubrugt pakke")
     closes_at = timezone.now() + timedelta(days=14)
-    closed = services.open_round(services.order_package(south_a, package, None), closes_at, None)
+    closed = services.open_round(cycle_services.new_order(south_a, package, None), closes_at, None)
     closed.invitations.filter(pk__in=list(closed.invitations.values_list("pk", flat=True)[:3])).update(answered=True)
     services.close_round(closed, None)
-    services.open_round(services.order_package(capital, package, None), closes_at, None)
+    services.open_round(cycle_services.new_order(capital, package, None), closes_at, None)
     # Ordered but no round yet: does not count as used.
-    waiting = services.order_package(south_b, package, None)
+    waiting = cycle_services.new_order(south_b, package, None)
     Order.objects.filter(pk=waiting.pk).update(state=Order.State.FOLLOW_UP_DUE, follow_up_due_on=timezone.localdate())
     return {"package": package, "unused": unused, "south_b": south_b}
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from klyngepakke.results.tests.test_results_pages import answered_round, client_for, page_url, tables
+from klyngepakke.web.tests.test_results_pages import answered_round, client_for, page_url, tables
 from tests import factories
 
 pytestmark = pytest.mark.django_db

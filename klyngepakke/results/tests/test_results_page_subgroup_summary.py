@@ -10,9 +10,8 @@ from klyngepakke.results.serialize import results_as_dict
 from klyngepakke.surveys import services
 from klyngepakke.surveys.tests.flow import Respondent
 from klyngepakke.web.tests.test_pages import assert_accessible_and_csp_clean
+from klyngepakke.web.tests.test_results_pages import WHO5_ITEMS, answered_round, client_for, page_url, tables
 from tests import factories
-
-from .test_results_pages import WHO5_ITEMS, answered_round, client_for, page_url, tables
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.core.statistics import summarize_group
+from klyngepakke.cycle import services as cycle_services
 from klyngepakke.results import responses
 from klyngepakke.results.selectors import follow_up_for, round_results
 from klyngepakke.results.serialize import results_as_dict
@@ -136,7 +137,7 @@ def seed002(db):
     )
     first = services.close_round(first, None)
 
-    order = services.order_package(cluster, Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede"), None)
+    order = cycle_services.new_order(cluster, Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede"), None)
     order.follows_up = first.order
     order.save(update_fields=["follows_up"])
     follow = services.open_round(order, timezone.now() + timedelta(days=14), None)

@@ -16,7 +16,8 @@ from django.urls import reverse
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.registry.models import Member, Practice
 from klyngepakke.surveys import respondent_views, services
-from klyngepakke.surveys.models import Answer, Invitation, InvitationToken, PartialAnswers, Response
+from klyngepakke.surveys.models import Invitation, InvitationToken
+from klyngepakke.surveys.response_models import Answer, PartialAnswers, Response
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import process_outbox
-from klyngepakke.results.tests.test_results_pages import answered_round, client_for
 from klyngepakke.surveys import services
+from klyngepakke.web.tests.test_results_pages import answered_round, client_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from klyngepakke.accounts import forms as account_forms
 from klyngepakke.catalogue.models import Package
-from klyngepakke.surveys import forms as survey_forms
-from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
+from klyngepakke.web import order_forms as survey_forms
 from tests import factories
 
 from .browser_forms import form_data, forms_of, input_values
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 def order(db) -> Order:
     factories.shipped_catalogue()
     cluster = factories.survey_cluster(members=6, solo=1)
-    return services.order_package(cluster, Package.objects.get(code=PACKAGE), None)
+    return cycle_services.new_order(cluster, Package.objects.get(code=PACKAGE), None)
 
 
 def order_url(order: Order) -> str:
@@ -146,4 +146,4 @@ def test_every_admin_date_and_time_input_reads_back_what_it_shows():
         value = field.widget.value_from_datadict(shown, {}, form.add_prefix(name))
         assert field.clean(value) == sample, (model._meta.label, name, shown)
         checked.append(f"{model._meta.label}.{name}")
-    assert "surveys.Order.meeting_date" in checked
+    assert "cycle.Order.meeting_date" in checked

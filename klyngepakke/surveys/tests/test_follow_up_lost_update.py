@@ -14,8 +14,9 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order, OrderEvent
 from tests import factories
 
 State = Order.State
@@ -23,10 +24,10 @@ State = Order.State
 
 def held_meeting(follow_up_due_on) -> Order:
     cluster = factories.survey_cluster(members=3, solo=1)
-    order = services.order_package(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
+    order = cycle_services.new_order(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=14), None)
     services.close_round(round_, None)
-    return services.record_meeting_held(order, follow_up_due_on, None)
+    return cycle_services.record_meeting_held(order, follow_up_due_on, None)
 
 
 @pytest.mark.django_db
@@ -42,11 +43,11 @@ def test_an_order_marked_done_meanwhile_stays_done(catalogue):
         if created and instance.state == State.FOLLOW_UP_DUE and not done_meanwhile:
             other = Order.objects.filter(pk__in=[o.pk for o in orders], state=State.MEETING_HELD).get()
             done_meanwhile.append(other.pk)
-            services.mark_done(other, consultant)
+            cycle_services.mark_done(other, consultant)
 
     post_save.connect(consultant_marks_the_other_done, sender=OrderEvent)
     try:
-        moved = services.mark_follow_ups_due(today)
+        moved = cycle_services.mark_follow_ups_due(today)
     finally:
         post_save.disconnect(consultant_marks_the_other_done, sender=OrderEvent)
 
@@ -55,4 +56,4 @@ def test_an_order_marked_done_meanwhile_stays_done(catalogue):
     assert other.state == State.DONE
     assert not OrderEvent.objects.filter(order=other, state=State.FOLLOW_UP_DUE).exists()
     assert moved == 1
-    assert services.mark_follow_ups_due(today) == 0
+    assert cycle_services.mark_follow_ups_due(today) == 0

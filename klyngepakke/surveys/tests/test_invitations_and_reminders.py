@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from klyngepakke.cycle.services import OrderError
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import process_outbox
-from klyngepakke.surveys import reminders, services
+from klyngepakke.surveys import reminders
 from klyngepakke.surveys.models import ReminderBatch
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
@@ -119,7 +120,7 @@ def test_scheduled_reminders_are_queued_once_per_slot(survey_round):
 
 def test_manual_reminders_at_most_once_a_day(survey_round):
     reminders.send_reminders_now(survey_round, None)
-    with pytest.raises(services.OrderError, match="inden for det sidste døgn"):
+    with pytest.raises(OrderError, match="inden for det sidste døgn"):
         reminders.send_reminders_now(survey_round, None)
 
 

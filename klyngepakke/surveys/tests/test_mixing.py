@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Answer, Invitation, Response
+from klyngepakke.surveys.models import Invitation
+from klyngepakke.surveys.response_models import Answer, Response
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
 

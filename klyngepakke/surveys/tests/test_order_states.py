@@ -15,8 +15,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Invitation, Order, OrderEvent, Round
+from klyngepakke.surveys.models import Invitation, Round
 from tests import factories
 
 PACKAGE = "trivsel-og-arbejdsglaede"
@@ -45,7 +47,7 @@ def coordinator(cluster):
 
 @pytest.fixture
 def order(cluster, package, coordinator) -> Order:
-    return services.order_package(cluster, package, coordinator)
+    return cycle_services.new_order(cluster, package, coordinator)
 
 
 def in_days(days: int) -> datetime:
@@ -61,7 +63,7 @@ def history(order: Order) -> list[str]:
 
 
 def plan(order: Order, by=None) -> Order:
-    return services.plan_meeting(
+    return cycle_services.plan_meeting(
         order, meeting_date=date(2030, 5, 1), place="Lægehuset", minutes=150, program_notes="", by=by
     )
 
@@ -73,7 +75,7 @@ def test_the_whole_cycle_records_who_and_when(cluster, package, coordinator, mak
     consultant = make_staff_user()
     started = timezone.now()
 
-    order = services.order_package(cluster, package, coordinator)
+    order = cycle_services.new_order(cluster, package, coordinator)
     assert fresh(order).state == State.ORDERED
 
     plan(order, by=coordinator)
@@ -87,18 +89,18 @@ def test_the_whole_cycle_records_who_and_when(cluster, package, coordinator, mak
     assert fresh(order).state == State.SURVEY_CLOSED
 
     follow_up = timezone.localdate() + timedelta(days=180)
-    services.record_meeting_held(order, follow_up, coordinator)
+    cycle_services.record_meeting_held(order, follow_up, coordinator)
     order = fresh(order)
     assert order.state == State.MEETING_HELD
     assert order.follow_up_due_on == follow_up
 
-    assert services.mark_follow_ups_due(follow_up - timedelta(days=1)) == 0
+    assert cycle_services.mark_follow_ups_due(follow_up - timedelta(days=1)) == 0
     assert fresh(order).state == State.MEETING_HELD
-    assert services.mark_follow_ups_due(follow_up) == 1
+    assert cycle_services.mark_follow_ups_due(follow_up) == 1
     assert fresh(order).state == State.FOLLOW_UP_DUE
-    assert services.mark_follow_ups_due(follow_up) == 0  # only once
+    assert cycle_services.mark_follow_ups_due(follow_up) == 0  # only once
 
-    services.mark_done(order, consultant)
+    cycle_services.mark_done(order, consultant)
     assert fresh(order).state == State.DONE
 
     events = list(OrderEvent.objects.filter(order=order))
@@ -119,7 +121,9 @@ def test_the_whole_cycle_records_who_and_when(cluster, package, coordinator, mak
 
 def test_replanning_is_recorded_without_changing_the_state(order, coordinator):
     plan(order, by=coordinator)
-    services.plan_meeting(order, meeting_date=None, place="Andet sted", minutes=180, program_notes="", by=coordinator)
+    cycle_services.plan_meeting(
+        order, meeting_date=None, place="Andet sted", minutes=180, program_notes="", by=coordinator
+    )
     order = fresh(order)
     assert order.state == State.PLANNED
     assert (order.meeting_place, order.meeting_minutes) == ("Andet sted", 180)
@@ -140,15 +144,15 @@ def test_a_closed_survey_may_get_another_round(order):
 
 
 def test_an_order_may_be_cancelled_before_its_survey(order):
-    services.mark_done(order, None)
+    cycle_services.mark_done(order, None)
     assert fresh(order).state == State.DONE
 
 
 def test_follow_ups_without_a_date_never_fall_due(order):
     round_ = services.open_round(order, in_days(7), None)
     services.close_round(round_, None)
-    services.record_meeting_held(order, None, None)
-    assert services.mark_follow_ups_due(timezone.localdate() + timedelta(days=3650)) == 0
+    cycle_services.record_meeting_held(order, None, None)
+    assert cycle_services.mark_follow_ups_due(timezone.localdate() + timedelta(days=3650)) == 0
     assert fresh(order).state == State.MEETING_HELD
 
 
@@ -174,28 +178,28 @@ def _to(state: str, order: Order) -> Order:
         elif step == State.SURVEY_CLOSED:
             services.close_round(order.rounds.get(closed_at__isnull=True), None)
         elif step == State.MEETING_HELD:
-            services.record_meeting_held(order, timezone.localdate(), None)
+            cycle_services.record_meeting_held(order, timezone.localdate(), None)
         elif step == State.FOLLOW_UP_DUE:
-            services.mark_follow_ups_due(timezone.localdate())
+            cycle_services.mark_follow_ups_due(timezone.localdate())
         elif step == State.DONE:
-            services.mark_done(order, None)
+            cycle_services.mark_done(order, None)
     order = fresh(order)
     assert order.state == state
     return order
 
 
 ILLEGAL = [
-    (State.ORDERED, "meeting held", lambda o: services.record_meeting_held(o, None, None)),
-    (State.PLANNED, "meeting held", lambda o: services.record_meeting_held(o, None, None)),
-    (State.SURVEY_OPEN, "meeting held", lambda o: services.record_meeting_held(o, None, None)),
-    (State.SURVEY_OPEN, "done", lambda o: services.mark_done(o, None)),
+    (State.ORDERED, "meeting held", lambda o: cycle_services.record_meeting_held(o, None, None)),
+    (State.PLANNED, "meeting held", lambda o: cycle_services.record_meeting_held(o, None, None)),
+    (State.SURVEY_OPEN, "meeting held", lambda o: cycle_services.record_meeting_held(o, None, None)),
+    (State.SURVEY_OPEN, "done", lambda o: cycle_services.mark_done(o, None)),
     (State.SURVEY_OPEN, "second round", lambda o: services.open_round(o, in_days(9), None)),
     (State.MEETING_HELD, "new round", lambda o: services.open_round(o, in_days(9), None)),
-    (State.MEETING_HELD, "held twice", lambda o: services.record_meeting_held(o, None, None)),
+    (State.MEETING_HELD, "held twice", lambda o: cycle_services.record_meeting_held(o, None, None)),
     (State.FOLLOW_UP_DUE, "new round", lambda o: services.open_round(o, in_days(9), None)),
-    (State.DONE, "done twice", lambda o: services.mark_done(o, None)),
+    (State.DONE, "done twice", lambda o: cycle_services.mark_done(o, None)),
     (State.DONE, "new round", lambda o: services.open_round(o, in_days(9), None)),
-    (State.DONE, "meeting held", lambda o: services.record_meeting_held(o, timezone.localdate(), None)),
+    (State.DONE, "meeting held", lambda o: cycle_services.record_meeting_held(o, timezone.localdate(), None)),
 ]
 
 
@@ -210,7 +214,7 @@ def test_an_illegal_step_raises_a_danish_error_and_changes_nothing(order, state,
         Invitation.objects.count(),
     )
 
-    with pytest.raises(services.OrderError) as raised:
+    with pytest.raises(cycle_services.OrderError) as raised:
         step(order)
 
     message = str(raised.value)
@@ -228,19 +232,19 @@ def test_an_illegal_step_raises_a_danish_error_and_changes_nothing(order, state,
 
 
 def test_the_error_names_both_states_in_danish(order):
-    with pytest.raises(services.OrderError, match="kan ikke gå fra 'Bestilt' til 'Møde afholdt'"):
-        services.record_meeting_held(order, None, None)
+    with pytest.raises(cycle_services.OrderError, match="kan ikke gå fra 'Bestilt' til 'Møde afholdt'"):
+        cycle_services.record_meeting_held(order, None, None)
 
 
 def test_every_state_has_its_transitions_listed():
-    assert set(services.TRANSITIONS) == set(State.values)
-    assert services.TRANSITIONS[State.DONE] == set()
-    for targets in services.TRANSITIONS.values():
+    assert set(cycle_services.TRANSITIONS) == set(State.values)
+    assert cycle_services.TRANSITIONS[State.DONE] == set()
+    for targets in cycle_services.TRANSITIONS.values():
         assert targets <= set(State.values)
 
 
 def test_a_round_must_close_in_the_future(order):
-    with pytest.raises(services.OrderError, match="Lukketidspunktet skal ligge i fremtiden"):
+    with pytest.raises(cycle_services.OrderError, match="Lukketidspunktet skal ligge i fremtiden"):
         services.open_round(order, timezone.now() - timedelta(minutes=1), None)
     assert not Round.objects.exists()
     assert fresh(order).state == State.ORDERED
@@ -249,7 +253,7 @@ def test_a_round_must_close_in_the_future(order):
 def test_extending_a_closed_round_is_refused(order):
     round_ = services.open_round(order, in_days(7), None)
     services.close_round(round_, None)
-    with pytest.raises(services.OrderError, match="Runden er lukket og kan ikke forlænges"):
+    with pytest.raises(cycle_services.OrderError, match="Runden er lukket og kan ikke forlænges"):
         services.extend_round(round_, in_days(30), None)
 
 
@@ -286,7 +290,7 @@ def test_open_round_reuses_an_ordered_or_planned_order(cluster, order, state):
 
 
 def test_open_round_leaves_finished_orders_alone(cluster, order):
-    services.mark_done(order, None)
+    cycle_services.mark_done(order, None)
     out, _ = run("open_round", "--cluster", cluster.code, "--package", PACKAGE)
     assert Order.objects.count() == 2
     assert Round.objects.get(pk=int(out)).order != order

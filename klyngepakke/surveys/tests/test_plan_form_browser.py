@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from klyngepakke.catalogue.models import Package
-from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from tests import factories
 
 # The live server needs committed data: a transactional test. Its flush removes the
@@ -37,8 +37,8 @@ def test_changing_only_the_place_keeps_the_meeting_date(live_server):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     factories.shipped_catalogue()
     cluster = factories.survey_cluster(members=6, solo=1)
-    order = services.order_package(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
-    services.plan_meeting(
+    order = cycle_services.new_order(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
+    cycle_services.plan_meeting(
         order,
         meeting_date=date(2027, 2, 11),
         starts_at=time(17, 30),

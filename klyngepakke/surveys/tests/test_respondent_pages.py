@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from klyngepakke.cycle import services as cycle_services
 from klyngepakke.surveys import services
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
@@ -60,7 +61,7 @@ HOSTILE = '<script>alert("x")</script> & "citat"'
 def respondents():
     package = factories.package(code="fritekst", document=DOCUMENT)
     cluster = factories.survey_cluster(members=2, solo=0)
-    order = services.order_package(cluster, package, None)
+    order = cycle_services.new_order(cluster, package, None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=7), None)
     return [Respondent(i, factories.issue_link(i)) for i in round_.invitations.order_by("pk")]
 

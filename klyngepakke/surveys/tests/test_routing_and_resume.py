@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from klyngepakke.surveys import drafts
-from klyngepakke.surveys.models import PartialAnswers
+from klyngepakke.surveys.response_models import PartialAnswers
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
 

@@ -9,7 +9,8 @@ from django.db import connection, connections
 from django.test import Client
 
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Answer, Invitation, PartialAnswers, Response
+from klyngepakke.surveys.models import Invitation
+from klyngepakke.surveys.response_models import Answer, PartialAnswers, Response
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
 

@@ -17,7 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from klyngepakke.surveys import respondent_views, services
-from klyngepakke.surveys.models import Answer, Invitation, Response
+from klyngepakke.surveys.models import Invitation
+from klyngepakke.surveys.response_models import Answer, Response
 from klyngepakke.surveys.tests.flow import Respondent
 from tests import factories
 

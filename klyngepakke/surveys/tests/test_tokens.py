@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from klyngepakke.support.tokens import hash_token
 from klyngepakke.surveys import respondent_throttle, services
 from klyngepakke.surveys.models import InvitationToken
 from klyngepakke.surveys.tests.flow import Respondent
-from klyngepakke.surveys.tokens import hash_token
 from tests import factories
 
 pytestmark = pytest.mark.django_db

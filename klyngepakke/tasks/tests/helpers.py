@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order, Round
+from klyngepakke.surveys.models import Round
 from tests import factories
 
 
@@ -27,7 +29,7 @@ def closed_round(members: int = 3) -> Round:
 def follow_up_due(members: int = 3) -> Order:
     """An order whose meeting is held and whose follow-up date is today."""
     round_ = closed_round(members)
-    return services.record_meeting_held(round_.order, timezone.localdate(), None)
+    return cycle_services.record_meeting_held(round_.order, timezone.localdate(), None)
 
 
 def broken_closed_round() -> Round:
@@ -37,7 +39,7 @@ def broken_closed_round() -> Round:
 
     cluster = factories.survey_cluster(members=3, solo=1)
     package = factories.package()
-    order = services.order_package(cluster, package, None)
+    order = cycle_services.new_order(cluster, package, None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=14), None)
     services.close_round(round_, None)
     PackageVersion.objects.filter(pk=round_.package_version_id).update(document={"code": package.code})

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.results.models import RoundAggregate
-from klyngepakke.surveys.models import Order, OrderEvent, ReminderBatch, Round
+from klyngepakke.support.models import Backoff
+from klyngepakke.surveys.models import ReminderBatch, Round
 from klyngepakke.tasks.duties import DUTIES, run_duty
-from klyngepakke.tasks.models import Backoff
 from tests import factories
 
 from .helpers import closed_round, due_round, follow_up_due

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.results.models import RoundAggregate
+from klyngepakke.support.backoff import retry_delay
+from klyngepakke.support.models import Backoff
 from klyngepakke.surveys.models import Round
 from klyngepakke.tasks import duties
-from klyngepakke.tasks.backoff import retry_delay
-from klyngepakke.tasks.models import Backoff
 from tests import factories
 
 from .helpers import due_round

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from klyngepakke.registry.models import Member
+from klyngepakke.support.logs import format_event
 from klyngepakke.tasks import duties
-from klyngepakke.tasks.logs import format_event
 from tests import factories
 from tests.smtp import free_port
 

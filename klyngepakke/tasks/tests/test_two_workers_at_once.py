@@ -18,14 +18,15 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.results.models import RoundAggregate
-from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order, OrderEvent, ReminderBatch, Round
+from klyngepakke.support.models import Backoff
+from klyngepakke.surveys.models import ReminderBatch, Round
 from klyngepakke.tasks import duties, tasks
-from klyngepakke.tasks.models import Backoff
 from tests import factories
 
 from .helpers import due_round, follow_up_due
@@ -83,7 +84,7 @@ class World:
 
     def consultant_marks_some_done(self) -> None:
         for order in self.follow_ups[:2]:
-            services.mark_done(order, self.consultant)
+            cycle_services.mark_done(order, self.consultant)
 
     def check(self) -> None:
         # Each due round closed, once.

@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Cluster
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order, PartialAnswers
+from klyngepakke.surveys.response_models import PartialAnswers
 from klyngepakke.surveys.tests.flow import Respondent
 from klyngepakke.surveys.tests.test_respondent_pages import DOCUMENT
 from klyngepakke.web.middleware import NUL_MESSAGE
@@ -44,7 +46,7 @@ def assert_refused(response) -> None:
         "/?side=1%00",
         "/admin/registry/cluster/?q=%00",
         "/admin/registry/member/?q=a%00b",
-        "/admin/surveys/order/?cluster__id__exact=%00",
+        "/admin/cycle/order/?cluster__id__exact=%00",
         "/pakker/trivsel%00/",
         "/klynger/%00/",
     ],
@@ -63,7 +65,7 @@ def test_the_same_searches_without_nul_work(staff_client):
 def test_a_nul_in_a_free_text_answer_is_refused_and_the_saved_answers_stay():
     package = factories.package(code="fritekst", document=DOCUMENT)
     cluster = factories.survey_cluster(members=2, solo=0)
-    order = services.order_package(cluster, package, None)
+    order = cycle_services.new_order(cluster, package, None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=7), None)
     invitation = round_.invitations.order_by("pk").first()
     respondent = Respondent(invitation, factories.issue_link(invitation))
@@ -82,7 +84,7 @@ def test_a_nul_in_a_free_text_answer_is_refused_and_the_saved_answers_stay():
 def test_a_nul_in_a_coordinator_form_changes_nothing(coordinator_client):
     factories.shipped_catalogue()
     cluster = factories.survey_cluster(members=3, solo=1)
-    order = services.order_package(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
+    order = cycle_services.new_order(cluster, Package.objects.get(code="trivsel-og-arbejdsglaede"), None)
     coord = coordinator_client(cluster)
     url = reverse("surveys:order_detail", args=[cluster.code, order.pk])
 

@@ -142,7 +142,7 @@ def after_the_meeting(order):
     from klyngepakke.catalogue.models import Package
     from klyngepakke.cycle import services as cycle_services
     from klyngepakke.cycle.models import PlanToken, PracticePlan
-    from klyngepakke.surveys.tokens import new_token
+    from klyngepakke.support.tokens import new_token
 
     cycle_services.record_meeting(
         order,

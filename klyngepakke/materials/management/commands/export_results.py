@@ -1,7 +1,7 @@
 """manage.py export_results: a closed round's published figures without a browser.
 
 JSON is the staff API's body (`/api/resultater/runder/<id>.json`), byte for byte: the
-command writes the response the API view builds (`results.views.published_json`).
+command writes the response the API view builds (`results.api.published_json`).
 xlsx is the results spreadsheet of the meeting materials (the `spreadsheet` exporter).
 The command lives in materials because materials may import results, not the reverse.
 """
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from klyngepakke.materials.context import meeting_materials
 from klyngepakke.materials.exporters import exporter
-from klyngepakke.results.views import published_json
+from klyngepakke.results.api import published_json
 from klyngepakke.surveys.models import Round
 
 

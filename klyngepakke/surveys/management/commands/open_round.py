@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Cluster
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Order
 
 
 class Command(BaseCommand):
@@ -45,9 +46,9 @@ class Command(BaseCommand):
             # One transaction: a refused round leaves no new order behind.
             with transaction.atomic():
                 if order is None:
-                    order = services.order_package(cluster, package, None)
+                    order = cycle_services.new_order(cluster, package, None)
                 round_ = services.open_round(order, closes_at, None)
-        except services.OrderError as exc:
+        except cycle_services.OrderError as exc:
             raise CommandError(str(exc)) from exc
         self.stderr.write(
             f"Opened round {round_.pk} for {cluster.name}: {round_.invitations.count()} invitations queued."

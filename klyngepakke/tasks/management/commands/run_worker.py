@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
+from klyngepakke.support.logs import log_event
 from klyngepakke.tasks import duties
-from klyngepakke.tasks.logs import log_event
 from klyngepakke.tasks.scheduler import schedule_pass
 
 

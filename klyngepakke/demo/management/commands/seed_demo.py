@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from klyngepakke.demo.demo_writer import seed_history
 from klyngepakke.registry.demo import DEFAULT_SEED
 from klyngepakke.registry.services import DemoRefused, seed_demo
-from klyngepakke.surveys.demo_writer import seed_history
 
 
 class Command(BaseCommand):

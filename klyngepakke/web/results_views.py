@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.results import overview, selectors
+from klyngepakke.results.api import published_json
+from klyngepakke.results.charts import Bar, bars
+from klyngepakke.results.serialize import number_text, percent, results_as_dict
+from klyngepakke.results.serialize_follow_up import follow_up_as_dict
 from klyngepakke.surveys.models import Round
-
-from . import overview, selectors
-from .charts import Bar, bars
-from .serialize import number_text, percent, results_as_dict
-from .serialize_follow_up import follow_up_as_dict
 
 
 def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
@@ -241,12 +241,6 @@ def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_.closed_at is None:
         return JsonResponse({"error": "Runden er ikke lukket; resultater findes kun for lukkede runder."}, status=409)
     return published_json(round_)
-
-
-def published_json(round_: Round) -> JsonResponse:
-    """A closed round's published results as the JSON API sends them; `manage.py
-    export_results` writes this response's body, so both give the same bytes."""
-    return JsonResponse(results_as_dict(selectors.round_results(round_)), json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

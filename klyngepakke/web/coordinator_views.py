@@ -10,12 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.selectors import after_meeting
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.surveys import reminders, selectors, services
+from klyngepakke.surveys.models import Round
 
-from . import reminders, selectors, services
-from .forms import ExtendRoundForm, OpenRoundForm, OrderForm, PlanForm
-from .models import Order, Round
+from .order_forms import ExtendRoundForm, OpenRoundForm, OrderForm, PlanForm
 
 
 def _order(request: HttpRequest, code: str, order_id: int) -> Order:
@@ -48,8 +51,6 @@ def order_new(request: HttpRequest, code: str) -> HttpResponse:
     cluster = cluster_for(request.user, code, manage=True)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from klyngepakke.cycle import services as cycle_services  # cycle builds on surveys
-
         try:
             # A follow-up package is linked to the order it follows up (one candidate).
             order = cycle_services.order_package(cluster, form.cleaned_data["package"], request.user)
@@ -66,8 +67,6 @@ def order_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
-    from klyngepakke.cycle.selectors import after_meeting  # cycle builds on surveys
-
     order = _order(request, code, order_id)
     document = order.package.current_version.document if order.package.current_version else {}
     default_minutes = document.get("program", {}).get("default_minutes")
@@ -88,7 +87,7 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
         try:
             if action == "plan" and plan_form.is_valid():
                 data = plan_form.cleaned_data
-                services.plan_meeting(
+                cycle_services.plan_meeting(
                     order,
                     meeting_date=data["meeting_date"],
                     starts_at=data["starts_at"],
@@ -106,14 +105,14 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
                 messages.success(request, "Spørgeskemaet er åbnet, og invitationerne er sat i kø til afsendelse.")
                 return redirect("surveys:round_detail", code, round_.pk)
             if action == "done":
-                services.mark_done(order, request.user)
+                cycle_services.mark_done(order, request.user)
                 messages.success(request, "Bestillingen er afsluttet.")
                 return redirect("surveys:order_detail", code, order.pk)
             # The meeting is recorded on its own page (klyngepakke/cycle), whose service
             # refuses it before the meeting date.
             if action not in {"plan", "open", "done"}:
                 messages.error(request, "Ukendt handling.")
-        except services.OrderError as exc:
+        except cycle_services.OrderError as exc:
             messages.error(request, str(exc))
         status = 400
     return render(
@@ -184,7 +183,7 @@ def round_action(request: HttpRequest, code: str, round_id: int) -> HttpResponse
                 # Locked, so two clicks cannot invite the same member twice.
                 locked = Round.objects.select_for_update().get(pk=round_.pk)
                 if not locked.is_open or locked.closes_at <= timezone.now():
-                    raise services.OrderError("Runden er lukket, så der kan ikke inviteres flere.")
+                    raise cycle_services.OrderError("Runden er lukket, så der kan ikke inviteres flere.")
                 count = services.invite_members(locked)
             if count == 0:
                 messages.info(request, "Der er ingen nye medlemmer at invitere.")
@@ -194,6 +193,6 @@ def round_action(request: HttpRequest, code: str, round_id: int) -> HttpResponse
                 messages.success(request, f"{count} nye medlemmer er inviteret.")
         else:
             messages.error(request, "Ukendt handling.")
-    except services.OrderError as exc:
+    except cycle_services.OrderError as exc:
         messages.error(request, str(exc))
     return redirect("surveys:round_detail", code, round_.pk)

@@ -12,13 +12,11 @@ from django.utils import timezone
 
 from conftest import login
 from klyngepakke.catalogue.models import Package
-from klyngepakke.cycle.models import MeetingRecord
+from klyngepakke.cycle import services
+from klyngepakke.cycle.models import MeetingRecord, Order
+from klyngepakke.cycle.tests.conftest import decisions
 from klyngepakke.registry.models import ClusterAssignment
-from klyngepakke.surveys import services as order_services
-from klyngepakke.surveys.models import Order
 from tests import factories
-
-from .conftest import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +42,7 @@ def page(client, order) -> str:
 
 
 def test_before_the_meeting_date_recording_is_not_offered_nor_possible(closed_order):
-    order_services.plan_meeting(
+    services.plan_meeting(
         closed_order,
         meeting_date=timezone.localdate() + timedelta(days=6),
         place="",

@@ -42,11 +42,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from klyngepakke.core.questionnaire import Questionnaire
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Practice
+from klyngepakke.surveys.answers import AnswerRow, answer_rows
 
-from .answers import AnswerRow, answer_rows
 from .demo_answers import JOB_SATISFACTION_WHO5_WEIGHT, _Respondent, synthetic_answers
-from .models import Order
 
 State = Order.State
 

@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.core.questionnaire import Questionnaire
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.surveys import services
+from klyngepakke.surveys.answers import AnswerRow
+from klyngepakke.surveys.models import Invitation, Round
+from klyngepakke.surveys.response_models import Answer, Response
 
-from . import services
-from .answers import AnswerRow
 from .demo import (
     PACKAGE_CODES,
     ClusterFacts,
@@ -27,7 +31,6 @@ from .demo import (
     _digest,
     plan_history,
 )
-from .models import Answer, Invitation, Order, OrderEvent, Response, Round
 
 
 def history_inputs() -> tuple[list[ClusterFacts], dict[str, PackageFacts], dict[str, str]]:
@@ -111,12 +114,12 @@ def _write(plan: HistoryPlan) -> None:
         for when, _index, kind, planned in steps:
             key = id(planned)
             if kind == "order":
-                order = services.order_package(clusters[code], packages[planned.package], actor)
+                order = cycle_services.new_order(clusters[code], packages[planned.package], actor)
                 follows_up = saved[id(planned.follows_up)].pk if planned.follows_up else None
                 Order.objects.filter(pk=order.pk).update(created_at=when, follows_up_id=follows_up)
                 saved[key] = order
             elif kind == "plan":
-                saved[key] = services.plan_meeting(
+                saved[key] = cycle_services.plan_meeting(
                     saved[key],
                     meeting_date=planned.meeting_date,
                     starts_at=planned.meeting_starts_at,
@@ -134,12 +137,12 @@ def _write(plan: HistoryPlan) -> None:
                     closes_at=planned.round.closes_at, closed_at=planned.round.closed_at
                 )
             elif kind == "held":
-                saved[key] = services.record_meeting_held(saved[key], planned.follow_up_due_on, actor)
+                saved[key] = cycle_services.record_meeting_held(saved[key], planned.follow_up_due_on, actor)
             elif kind == "due":
                 assert planned.follow_up_due_on is not None
-                services.mark_follow_ups_due(planned.follow_up_due_on)
+                cycle_services.mark_follow_ups_due(planned.follow_up_due_on)
             elif kind == "done":
-                saved[key] = services.mark_done(saved[key], actor)
+                saved[key] = cycle_services.mark_done(saved[key], actor)
             OrderEvent.objects.filter(at__gte=started).update(at=when)
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import plan_views, views
+from klyngepakke.cycle import plan_views
+
+from . import cycle_views as views
 
 app_name = "cycle"
 

@@ -10,14 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login
+from klyngepakke.cycle import services as cycle_services
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.materials.services import build_missing_materials
+from klyngepakke.materials.tests.base import meeting_country
 from klyngepakke.registry.models import ClusterAssignment
-from klyngepakke.surveys import services
 from tests import factories
-
-from .base import meeting_country
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def test_a_download_is_served_from_storage_and_rebuilt_by_the_scheduler_when_the
     assert MaterialFile.objects.get(pk=stored.pk).built_at == stored.built_at  # served from storage
 
     order = round_.order
-    services.plan_meeting(
+    cycle_services.plan_meeting(
         order,
         meeting_date=order.meeting_date + timedelta(days=7),
         starts_at=time(17, 0),

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import coordinator_views, respondent_views
+from klyngepakke.surveys import respondent_views
+
+from . import coordinator_views
 
 app_name = "surveys"
 

@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from conftest import login
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry.models import ClusterAssignment, Member
 from klyngepakke.surveys import services
-from klyngepakke.surveys.models import Invitation, Order, OrderEvent, ReminderBatch, Round
+from klyngepakke.surveys.models import Invitation, ReminderBatch, Round
 from klyngepakke.web.tests.test_pages import assert_accessible_and_csp_clean
 from tests import factories
 
@@ -55,7 +57,7 @@ def facilitator_client(cluster) -> Client:
 
 @pytest.fixture
 def order(cluster) -> Order:
-    return services.order_package(cluster, Package.objects.get(code=PACKAGE), None)
+    return cycle_services.new_order(cluster, Package.objects.get(code=PACKAGE), None)
 
 
 @pytest.fixture
@@ -437,7 +439,7 @@ class TestRoundPage:
 
 
 def test_the_coordinator_pages_are_accessible_and_csp_clean(coord, cluster, round_):
-    ordered = services.order_package(cluster, Package.objects.get(code="samarbejde-og-faellesskab"), None)
+    ordered = cycle_services.new_order(cluster, Package.objects.get(code="samarbejde-og-faellesskab"), None)
     invalid_open = coord.post(order_url(ordered), {"action": "open", "closes_on": "", "reminder_days": "x"})
     assert invalid_open.status_code == 400
     for response in (

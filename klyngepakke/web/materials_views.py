@@ -10,11 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from klyngepakke.materials import services
+from klyngepakke.materials.exporters import exporters
 from klyngepakke.registry.access import cluster_for
 from klyngepakke.surveys.models import Round
-
-from . import services
-from .exporters import exporters
 
 
 def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:

@@ -9,12 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.cycle import selectors, services
+from klyngepakke.cycle.forms import DecisionsForm, MeetingForm
+from klyngepakke.cycle.models import Decision, MeetingRecord, Order
 from klyngepakke.registry.access import cluster_for
-from klyngepakke.surveys.models import Order
-
-from . import selectors, services
-from .forms import DecisionsForm, MeetingForm
-from .models import Decision, MeetingRecord
 
 
 def _order(request: HttpRequest, code: str, order_id: int, *, manage: bool = False) -> Order:

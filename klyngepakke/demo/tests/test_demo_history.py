@@ -20,24 +20,17 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from klyngepakke.catalogue.models import Package, PackageVersion
+from klyngepakke.cycle import services as cycle_services
+from klyngepakke.cycle.models import Order, OrderEvent
+from klyngepakke.demo import demo, demo_writer
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry import demo as registry_demo
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
 from klyngepakke.registry.services import seed_demo
-from klyngepakke.surveys import demo, demo_writer, services
-from klyngepakke.surveys.models import (
-    Answer,
-    Invitation,
-    InvitationToken,
-    Order,
-    OrderEvent,
-    PartialAnswers,
-    ReminderBatch,
-    Response,
-    ResponseCountSnapshot,
-    Round,
-)
+from klyngepakke.surveys import services
+from klyngepakke.surveys.models import Invitation, InvitationToken, ReminderBatch, ResponseCountSnapshot, Round
 from klyngepakke.surveys.reminders import queue_due_reminders
+from klyngepakke.surveys.response_models import Answer, PartialAnswers, Response
 from tests import factories
 
 SEED = registry_demo.DEFAULT_SEED
@@ -228,7 +221,7 @@ def test_order_histories_are_consistent_and_in_the_past(history, db):
 
 def test_the_scheduler_finds_nothing_to_do(history, db):
     assert services.close_due_rounds() == 0
-    assert services.mark_follow_ups_due(timezone.localdate()) == 0
+    assert cycle_services.mark_follow_ups_due(timezone.localdate()) == 0
     assert queue_due_reminders() == 0
     assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).exists()
     # Invitations "went out" when their rounds opened; no link token was ever issued.

@@ -1,0 +1,9 @@
+"""What the cycle tells the layers above it, which it does not import."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# A meeting's plan was saved (`services.plan_meeting`), inside its transaction; keyword
+# argument `order`. Materials drops the order's built meeting files (they show the plan).
+meeting_planned = Signal()
