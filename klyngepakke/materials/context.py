@@ -247,7 +247,7 @@ def meeting_materials(round_id: int) -> MeetingMaterials:
         pk=round_id
     )
     results = round_results(round_)  # raises ResultsNotAvailable for an open round
-    document = round_.package_version.document
+    document = round_.questionnaire_document
     order = round_.order
     cluster = order.cluster
     assert round_.closed_at is not None
