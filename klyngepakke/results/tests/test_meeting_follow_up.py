@@ -40,12 +40,14 @@ def test_the_measure_points_compare_with_the_first_round_by_the_same_codes():
     after = [VALUES[v] for v in AFTER_Q1]
     assert point["before"]["mean"] == round(statistics.mean(before), 1)
     assert point["after"]["mean"] == round(statistics.mean(after), 1)
-    assert point["before"]["n"] == len(before) and point["after"]["n"] == len(after)
+    assert point["before"]["n"] == len(before)
+    assert point["after"]["n"] == len(after)
     assert point["change"]["difference"] == round(statistics.mean(after) - statistics.mean(before), 1)
     assert point["change"]["verdict"] == "increase"
     assert point["hope"] == "Flere svarer i høj grad"
     assert point["sentence"].startswith("Gennemsnittet er steget med 1,5 point")
-    assert point["before"]["text"] == "1,7 (n = 6)" and point["after"]["text"] == "3,2 (n = 6)"
+    assert point["before"]["text"] == "1,7 (n = 6)"
+    assert point["after"]["text"] == "3,2 (n = 6)"
 
 
 def test_the_decisions_and_the_plans_as_counts():
@@ -53,7 +55,9 @@ def test_the_decisions_and_the_plans_as_counts():
     data = section_of(cycle.follow_up)
     assert data["title"] == "Opfølgning fra sidste møde"
     assert data["decisions"]["focus_areas"] == ["Fælles pauser hver dag", "Et fast lægemøde"]
-    assert data["plans"]["done"] == 1 and data["plans"]["under_way"] == 1 and data["plans"]["dropped"] == 0
+    assert data["plans"]["done"] == 1
+    assert data["plans"]["under_way"] == 1
+    assert data["plans"]["dropped"] == 0
     assert data["plans"]["lines"][0] == f"0 af {data['plans']['practices']} praksisser har lavet en plan"
 
 
