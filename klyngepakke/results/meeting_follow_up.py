@@ -107,6 +107,14 @@ def _points(decision: Decision, before: RoundResults | None, after: RoundResults
     questions = dict(after.questionnaire.questions)
     if before is not None:
         questions = {**before.questionnaire.questions, **questions}
+    # The package's short name of a measure point (its hint) reads better than a long question.
+    hints = {}
+    for results in (before, after):
+        if results is not None:
+            for entry in results.round.questionnaire_document.get("measure_points", []):
+                hint = (entry.get("hint") or {}).get("da")
+                if hint:
+                    hints.setdefault(entry["code"], hint)
     points = []
     for point in decision.measure_points.all():
         if point.code in definitions:
@@ -120,7 +128,12 @@ def _points(decision: Decision, before: RoundResults | None, after: RoundResults
             b, a = _side(before, code, kind), _side(after, code, kind)
             definition = definitions.get(code) if kind == "score" else None
             meaningful = definition.meaningful_change if definition is not None else None
-            label = definition.label["da"] if definition is not None else labels.get(code, code)
+            if definition is not None:
+                label = definition.label["da"]
+            elif code == point.code:
+                label = hints.get(code) or labels.get(code, code)
+            else:  # a matrix item: the matrix's name, then the item's text
+                label = f"{hints.get(point.code) or labels.get(point.code, point.code)}: {labels.get(code, code)}"
             comparison = (
                 compare(b.estimate, a.estimate, meaningful_change=meaningful)
                 if b.estimate is not None and a.estimate is not None

@@ -29,7 +29,7 @@ def _side(side: Side) -> dict[str, Any]:
         reason = side.withheld or "none"
         return {"withheld": reason, "text": SIDE_TEXT.get(reason, "Vises ikke.")}
     data = _estimate(side.estimate) or {}
-    data["text"] = f"{data['mean_text']} (n = {data['n']})"
+    data["text"] = f"{data['mean_text']} (n\u00a0=\u00a0{data['n']})"
     return data
 
 

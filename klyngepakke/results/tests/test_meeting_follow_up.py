@@ -46,8 +46,8 @@ def test_the_measure_points_compare_with_the_first_round_by_the_same_codes():
     assert point["change"]["verdict"] == "increase"
     assert point["hope"] == "Flere svarer i høj grad"
     assert point["sentence"].startswith("Gennemsnittet er steget med 1,5 point")
-    assert point["before"]["text"] == "1,7 (n = 6)"
-    assert point["after"]["text"] == "3,2 (n = 6)"
+    assert point["before"]["text"] == "1,7 (n\u00a0=\u00a06)"
+    assert point["after"]["text"] == "3,2 (n\u00a0=\u00a06)"
 
 
 def test_the_decisions_and_the_plans_as_counts():
