@@ -108,7 +108,7 @@ def _points(decision: Decision, before: RoundResults | None, after: RoundResults
     if before is not None:
         questions = {**before.questionnaire.questions, **questions}
     # The package's short name of a measure point (its hint) reads better than a long question.
-    hints = {}
+    hints: dict[str, str] = {}
     for results in (before, after):
         if results is not None:
             for entry in results.round.questionnaire_document.get("measure_points", []):
