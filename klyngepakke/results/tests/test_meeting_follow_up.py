@@ -82,3 +82,14 @@ def test_five_writers_and_one_who_did_not_are_not_shown():
 def test_a_round_that_follows_up_nothing_has_no_section():
     cycle = whole_cycle()
     assert section_of(cycle.first) is None
+
+
+def test_a_round_under_k_says_why_for_every_measure_point_never_zero():
+    cycle = whole_cycle(answering=4)
+    data = section_of(cycle.follow_up)
+    for point in data["measure_points"]:
+        assert point["before"]["n"] == 6
+        assert point["after"] == {"withheld": "group_too_small", "text": "Vises ikke: for få besvarelser i gruppen."}
+        assert point["change"] is None
+        assert point["sentence"] == "Udviklingen kan ikke vurderes: et af tallene vises ikke."
+    assert data["change_answers"]["withheld"] == "group_too_small"
