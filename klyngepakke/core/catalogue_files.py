@@ -457,6 +457,7 @@ def _resolve(
     _check_scores(package.scores, ("scores",), earlier, scales, collector)
     score_codes = [s.code for s in all_scores]
     _unique(collector, ("scores",), score_codes, "score")
+    _check_follow_up_questions(package, seen_answers, scales, collector)
     _check_rest(package, set(score_codes) | set(seen_answers), set(earlier), package_codes, collector)
     if collector.errors:
         return None
@@ -483,6 +484,33 @@ def _resolve(
         content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         files=tuple(files),
     )
+
+
+def _check_follow_up_questions(
+    package: PackageFile, answers: dict[str, PathKey], scales: dict[str, Scale], collector: _Collector
+) -> None:
+    """The follow-up questions: single, multiple or text, no routing, codes of their own."""
+    extra = package.follow_up_questions
+    if extra is None:
+        return
+    path: PathKey = ("follow_up_questions",)
+    if extra.code in {s.code for s in package.questionnaire.sections}:
+        collector.add((*path, "code"), f"section code '{extra.code}' is used by the questionnaire")
+    _unique(collector, (*path, "questions"), [q.code for q in extra.questions], "question")
+    for index, question in enumerate(extra.questions):
+        q_path: PathKey = (*path, "questions", index)
+        if question.type not in {"single", "multiple", "text"}:
+            collector.add((*q_path, "type"), "a follow-up question is single, multiple or text")
+        if question.show_if is not None:
+            collector.add((*q_path, "show_if"), "a follow-up question is asked of everyone (no show_if)")
+        if question.code in answers:
+            collector.add((*q_path, "code"), f"question code '{question.code}' is used by the questionnaire")
+        if question.type == "text" and not package.results.show_free_text:
+            collector.add(
+                (*q_path, "type"),
+                "a free-text follow-up question needs results.show_free_text: true (else no one reads the answers)",
+            )
+        _check_question(question, q_path, scales, collector)
 
 
 def _check_rest(

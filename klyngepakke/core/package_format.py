@@ -323,6 +323,21 @@ class MeasurePoint(Strict):
     _text = field_validator("hint", mode="before")(_coerce_text)
 
 
+class FollowUpQuestions(Strict):
+    """What a follow-up round of this package adds (issue 11): a last section asking each
+    respondent, anonymously, what their practice has changed since the meeting, and the
+    title of the section that carries the measure points the meeting chose when this
+    package does not ask them itself. Only single, multiple and text questions."""
+
+    code: Code
+    title: Text
+    intro: Text | None = None
+    measure_points_title: Text
+    questions: list[Question] = Field(min_length=1)
+
+    _text = field_validator("title", "intro", "measure_points_title", mode="before")(_coerce_text)
+
+
 class PackageFile(Strict):
     format: Literal[1]
     kind: Literal["package"]
@@ -350,6 +365,8 @@ class PackageFile(Strict):
     # The scores, questions and items a cluster may choose as its measure points
     # (målepunkter) when it decides how to follow up (docs/package-format.md).
     measure_points: list[MeasurePoint] = Field(default_factory=list)
+    # Asked in a round of an order that follows up an earlier one (core.follow_up).
+    follow_up_questions: FollowUpQuestions | None = None
     style: Style = Field(default_factory=Style)
 
     _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)

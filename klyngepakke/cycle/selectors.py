@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.core.follow_up import compose
 from klyngepakke.cycle.models import Order
 
-from .models import PracticePlan
+from .models import Decision, PracticePlan
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def order_document(order: Order) -> dict[str, Any]:
     round_ = order.rounds.filter(closed_at__isnull=False).select_related("package_version").order_by("-closed_at")
     first = round_.first()
     if first is not None:
-        return dict(first.package_version.document)
+        return dict(first.questionnaire_document)
     version = order.package.current_version
     return dict(version.document) if version is not None else {}
 
@@ -52,6 +53,23 @@ def eligible_measure_points(order: Order) -> list[EligiblePoint]:
         hint = (point.get("hint") or {}).get("da", "")
         points.append(EligiblePoint(code=point["code"], label=labels.get(point["code"], point["code"]), hint=hint))
     return points
+
+
+def follow_up_document(order: Order, base: dict[str, Any]) -> dict[str, Any] | None:
+    """The questionnaire a round of `order` asks when the order follows up an earlier one:
+    `base` (its package version's document) plus the measure points recorded at the
+    earlier meeting, copied from what the earlier round asked, and the package's follow-up
+    questions (core.follow_up.compose). None for an order that follows up nothing."""
+    followed = order.follows_up
+    if followed is None:
+        return None
+    decision = Decision.objects.filter(order=followed).first()
+    codes = list(decision.measure_points.values_list("code", flat=True)) if decision is not None else []
+    earlier_round = (
+        followed.rounds.filter(closed_at__isnull=False).select_related("package_version").order_by("-closed_at").first()
+    )
+    earlier = earlier_round.questionnaire_document if earlier_round is not None else None
+    return compose(base, earlier, codes, followed_order=followed.pk)
 
 
 def follow_up_packages(order: Order) -> list[Package]:

@@ -17,9 +17,11 @@ from typing import Any
 from django.utils import timezone
 
 from klyngepakke.core.package_format import Style
+from klyngepakke.results.meeting_follow_up import follow_up_from_meeting
 from klyngepakke.results.selectors import follow_up_for, round_results
 from klyngepakke.results.serialize import results_as_dict
 from klyngepakke.results.serialize_follow_up import follow_up_as_dict
+from klyngepakke.results.serialize_meeting_follow_up import meeting_follow_up_as_dict
 from klyngepakke.surveys.models import Round
 
 ROLE_LABELS = {
@@ -87,6 +89,15 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class MeasurePointChoice:
+    """A measure point the package lets the cluster choose at the meeting (package data)."""
+
+    code: str
+    label: str
+    hint: str
+
+
+@dataclass(frozen=True)
 class MeetingMaterials:
     round_id: int
     cluster_code: str
@@ -116,6 +127,11 @@ class MeetingMaterials:
     results: dict[str, Any]
     # `follow_up_as_dict` when an earlier round of the cluster exists and both are shown.
     follow_up: dict[str, Any] | None
+    # "Opfølgning fra sidste møde" (results.serialize_meeting_follow_up) for a round of an
+    # order that follows up an earlier one, else None.
+    meeting_follow_up: dict[str, Any] | None
+    # The package's eligible measure points, offered for the room to choose.
+    measure_point_choices: tuple[MeasurePointChoice, ...]
     runbook: tuple[RunbookEntry, ...]
     offers: tuple[OfferEntry, ...]
     help_contacts: tuple[dict[str, Any], ...]
@@ -241,13 +257,27 @@ def _offers(document: dict[str, Any], region_code: str) -> tuple[OfferEntry, ...
     )
 
 
+def _measure_point_choices(document: dict[str, Any]) -> tuple[MeasurePointChoice, ...]:
+    labels: dict[str, str] = {}
+    for section in document["questionnaire"]["sections"]:
+        for question in section["questions"]:
+            labels[question["code"]] = _da(question["text"])
+            labels.update((item["code"], _da(item["text"])) for item in question.get("items", []))
+    labels.update((score["code"], _da(score["label"])) for score in document.get("scores", []))
+    return tuple(
+        MeasurePointChoice(p["code"], labels.get(p["code"], p["code"]), _da(p.get("hint")))
+        for p in document.get("measure_points", [])
+    )
+
+
 def meeting_materials(round_id: int) -> MeetingMaterials:
     """The materials' content for a closed round (ResultsNotAvailable if it is open)."""
     round_ = Round.objects.select_related("order__cluster__region", "order__package", "package_version__package").get(
         pk=round_id
     )
     results = round_results(round_)  # raises ResultsNotAvailable for an open round
-    document = round_.package_version.document
+    view = results_as_dict(results)
+    document = round_.questionnaire_document
     order = round_.order
     cluster = order.cluster
     assert round_.closed_at is not None
@@ -276,8 +306,10 @@ def meeting_materials(round_id: int) -> MeetingMaterials:
         closed_on=closed_on,
         data_date=closed_on,
         themes=tuple(Theme(s["code"], _da(s["title"])) for s in document["questionnaire"]["sections"]),
-        results=results_as_dict(results),
+        results=view,
         follow_up=follow_up_as_dict(follow_up_for(round_, results)),
+        meeting_follow_up=meeting_follow_up_as_dict(follow_up_from_meeting(round_, results), view),
+        measure_point_choices=_measure_point_choices(round_.package_version.document),
         runbook=_runbook(document, _anchors(round_)),
         offers=_offers(document, cluster.region.code),
         help_contacts=tuple(

@@ -260,6 +260,76 @@ def _follow_up_sheet(out: _Sheet, follow_up: dict[str, Any]) -> None:
             out.write(row["label"], row["before"], pct(row["before_percent"]), row["after"], pct(row["after_percent"]))
 
 
+def _meeting_follow_up_sheet(out: _Sheet, section: dict[str, Any]) -> None:
+    """'Opfølgning fra sidste møde': the results layer's strings and rounded figures."""
+    decisions = section["decisions"]
+    out.write(section["title"], "", header=True)
+    out.write("Klyngemødet blev holdt", section["meeting_on_text"] or "")
+    for area in decisions["focus_areas"]:
+        out.write("Fokusområde", area)
+    out.write("Opfølgning med", decisions["follow_up_package"] or "")
+    out.write("Opfølgning omkring", decisions["follow_up_on_text"] or "")
+    if decisions["topic_meetings"]:
+        out.write("Temamøder", decisions["topic_meetings"])
+    out.blank()
+    out.write(
+        "Målepunkt",
+        "Før",
+        "Før, n",
+        "Nu",
+        "Nu, n",
+        "Forskel",
+        "95 %-KI nedre",
+        "95 %-KI øvre",
+        "Vurdering",
+        header=True,
+    )
+    for point in section["measure_points"]:
+        before, after, change = point["before"], point["after"], point["change"] or {}
+        out.write(
+            point["label"],
+            dec(before.get("mean")),
+            before.get("n"),
+            dec(after.get("mean")),
+            after.get("n"),
+            dec(change.get("difference")),
+            dec(change.get("ci_low")),
+            dec(change.get("ci_high")),
+            point["sentence"],
+        )
+        for column, side in ((2, before), (4, after)):
+            if "withheld" in side:
+                out.suppressed(column, withheld_text(side["text"]))
+    out.blank()
+    plans = section["plans"]
+    out.write("Praksissernes planer (kun antal)", "Antal", header=True)
+    for label, key in (
+        ("Praksisser i klyngen", "practices"),
+        ("Har lavet en plan", "made"),
+        ("I gang", "under_way"),
+        ("Gennemført", "done"),
+        ("Droppet", "dropped"),
+    ):
+        out.write(label, plans[key])
+    answers = section["change_answers"]
+    out.blank()
+    if "withheld" in answers:
+        out.write("Det har praksis ændret", header=True)
+        out.write("")
+        out.suppressed(1, answers["text"])
+        return
+    for choice in answers["choices"]:
+        out.write(choice["text"], "Antal", "Andel", header=True)
+        if "options" not in choice:
+            out.write("")
+            out.suppressed(1, choice["reason"])
+        else:
+            for option in choice["options"]:
+                out.write(option["label"], option["count"], pct(option["percent"]))
+        out.blank()
+    _texts_sheet(out, answers["texts"])
+
+
 FOLLOW_UP_COLUMNS = (
     "Før",
     "Før, 95 %-KI nedre",
@@ -326,6 +396,9 @@ def render_spreadsheet(materials: MeetingMaterials) -> Rendered:
     assert about is not None
     about.title = _sheet_title("Om dataene", taken)
     _about_sheet(_Sheet(about, header_fill), materials)
+    if materials.meeting_follow_up:
+        sheet = workbook.create_sheet(_sheet_title(materials.meeting_follow_up["title"], taken))
+        _meeting_follow_up_sheet(_Sheet(sheet, header_fill), materials.meeting_follow_up)
     group = materials.results["group"]
     if "withheld" in group:
         out = _Sheet(workbook.create_sheet(_sheet_title("Resultater", taken)), header_fill)

@@ -56,7 +56,7 @@ def _response_ids(round_: Round) -> list[Any]:
 
 
 def _multiple_choice_codes(round_: Round) -> set[str]:
-    sections = round_.package_version.document["questionnaire"]["sections"]
+    sections = round_.questionnaire_document["questionnaire"]["sections"]
     return {q["code"] for s in sections for q in s["questions"] if q["type"] == "multiple"}
 
 

@@ -98,7 +98,7 @@ def round_results(round_: Round) -> RoundResults:
     """A closed round's publishable results, with its comparison groups."""
     if round_.closed_at is None:
         raise ResultsNotAvailable("results exist only for closed rounds")
-    document = round_.package_version.document
+    document = round_.questionnaire_document
     questionnaire = Questionnaire(document)
     definitions = score_definitions(document)
     policy = policy_for(document)
@@ -137,7 +137,7 @@ def comparison_months(round_: Round) -> int:
     override = round_.order.package.comparison_months
     if override:
         return int(override)
-    return int(round_.package_version.document.get("results", {}).get("comparison_months", DEFAULT_COMPARISON_MONTHS))
+    return int(round_.questionnaire_document.get("results", {}).get("comparison_months", DEFAULT_COMPARISON_MONTHS))
 
 
 def _months_before(moment: datetime, months: int) -> datetime:
@@ -150,7 +150,7 @@ def _months_before(moment: datetime, months: int) -> datetime:
 def round_comparisons(round_: Round) -> tuple[ComparisonGroup, ...]:
     """A closed round's comparison groups: as stored with its aggregate, else computed
     now without storing (results.services.store_comparisons stores them)."""
-    document = round_.package_version.document
+    document = round_.questionnaire_document
     return _comparisons(round_, Questionnaire(document), score_definitions(document), policy_for(document))
 
 
@@ -163,7 +163,7 @@ def comparison_basis(round_: Round, policy: Policy) -> str:
 
 def compute_comparisons(round_: Round) -> tuple[tuple[ComparisonGroup, ...], str]:
     """A closed round's comparison groups computed now, with their basis (for storing)."""
-    document = round_.package_version.document
+    document = round_.questionnaire_document
     questionnaire, definitions, policy = Questionnaire(document), score_definitions(document), policy_for(document)
     return _compute_comparisons(round_, questionnaire, definitions, policy), comparison_basis(round_, policy)
 
@@ -231,7 +231,7 @@ def _aggregates_of(round_ids: list[int]) -> list[RoundAggregate]:
     have = {a.round_id for a in stored}
     missing = Round.objects.filter(pk__in=[i for i in round_ids if i not in have]).select_related("package_version")
     for round_ in missing:
-        definitions = list(score_definitions(round_.package_version.document))
+        definitions = list(score_definitions(round_.questionnaire_document))
         stored += responses.round_aggregates([round_.pk], definitions, store=False)
     return stored
 
@@ -358,7 +358,7 @@ class FollowUp:
 
 def _codes(round_: Round) -> frozenset[str]:
     """The item codes (single and matrix) and score codes a round asked."""
-    document = round_.package_version.document
+    document = round_.questionnaire_document
     questionnaire = Questionnaire(document)
     # The practice type is asked in every package: sharing it makes no comparison.
     items = item_codes(questionnaire) - {"practice_type"}

@@ -33,7 +33,7 @@ def _store_aggregate(round_id: int) -> bool:
         return False  # another worker stored it meanwhile
     round_ = responses.closed_rounds().select_related("package_version").get(pk=round_id)
     # Stored with get_or_create: of two workers at once, one inserts, the other reads it.
-    responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    responses.round_aggregates([round_.pk], list(score_definitions(round_.questionnaire_document)))
     return True
 
 
@@ -65,7 +65,7 @@ def _store_comparisons(round_id: int) -> bool:
 
 def store_comparisons(round_: Round) -> None:
     """Compute and store a closed round's comparison groups with its aggregate."""
-    responses.round_aggregates([round_.pk], list(score_definitions(round_.package_version.document)))
+    responses.round_aggregates([round_.pk], list(score_definitions(round_.questionnaire_document)))
     groups, basis = selectors.compute_comparisons(round_)
     RoundAggregate.objects.filter(round=round_).update(
         comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis

@@ -13,6 +13,8 @@ that short window (docs/anonymity.md, "Inside the database").
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,12 @@ class Round(models.Model):
     closed_at = models.DateTimeField("lukket", null=True, blank=True)
     # Reminders go this many days before closing, to those who have not answered.
     reminder_days = models.JSONField("påmindelser (dage før lukning)", default=list)
+    # A follow-up round's own questionnaire, composed and frozen when it opens: the package
+    # version's document plus the measure points chosen at the meeting it follows up and
+    # the package's follow-up questions (klyngepakke.core.follow_up). Null: the round asks
+    # its package version as it is. Never changed after the round opens.
+    document = models.JSONField("spørgeskema sammensat ved åbning", null=True, blank=True, editable=False)
+    document_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -44,6 +52,11 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def questionnaire_document(self) -> dict[str, Any]:
+        """What this round asks and scores: its own frozen document, else its package version's."""
+        return self.document if self.document is not None else self.package_version.document
 
 
 class Invitation(models.Model):

@@ -65,9 +65,14 @@ class RespondentState:
     closes_at: datetime
     answers: dict[str, Any]
     has_draft: bool = False
+    # True when the round asks its own frozen document (a follow-up round; then
+    # `content_hash` is that document's hash), not its package version's.
+    own_document: bool = False
 
     @property
     def document(self) -> dict[str, Any]:
+        if self.own_document:
+            return _round_document(self.round_id, self.content_hash)
         return _document(self.version_id, self.content_hash)
 
     @property
@@ -120,6 +125,7 @@ _STATE = _PreparedRead(
         "round__package_version_id",
         "round__package_version__content_hash",
         "partial__sealed",
+        "round__document_hash",
     ),
     sentinel=-1,
 )
@@ -134,14 +140,21 @@ def respondent_state(invitation_id: int | None, key: bytes) -> tuple[RespondentS
     row = _STATE.row(invitation_id)
     if row is None:
         return None, "invalid"
-    answered, round_id, closes_at, closed_at, version_id, content_hash, sealed = row
+    answered, round_id, closes_at, closed_at, version_id, content_hash, sealed, round_hash = row
     closes_at = _aware(closes_at)
     problem = _problem(bool(answered), closes_at, _aware(closed_at))
     if problem:
         return None, problem
     answers = drafts.open_sealed(key, invitation_id, bytes(sealed)) if sealed is not None else None
     state = RespondentState(
-        invitation_id, round_id, version_id, content_hash, closes_at, answers or {}, has_draft=sealed is not None
+        invitation_id,
+        round_id,
+        version_id,
+        round_hash or content_hash,
+        closes_at,
+        answers or {},
+        has_draft=sealed is not None,
+        own_document=bool(round_hash),
     )
     return state, ""
 
@@ -168,8 +181,23 @@ def _document(version_id: int, content_hash: str) -> dict[str, Any]:
     return document
 
 
+def _round_document(round_id: int, document_hash: str) -> dict[str, Any]:
+    # A round's own document is frozen when it opens; its hash keys the cache.
+    key = (-round_id, document_hash)
+    document = _DOCUMENTS.get(key)
+    if document is None:
+        document = Round.objects.values_list("document", flat=True).get(pk=round_id)
+        if len(_DOCUMENTS) > 64:
+            _DOCUMENTS.clear()
+        _DOCUMENTS[key] = document
+    return document
+
+
 def questionnaire_for(round_: Round) -> Questionnaire:
-    # Versions used by a round are immutable, so the parsed form can be cached by hash.
+    # Versions used by a round are immutable, and so is a round's own document, so the
+    # parsed form can be cached by hash.
+    if round_.document is not None:
+        return _cached_questionnaire(-round_.pk, round_.document_hash, round_.document)
     version = round_.package_version
     return _cached_questionnaire(version.pk, version.content_hash, version.document)
 

@@ -5,10 +5,13 @@ the order there, and a step the order or round does not allow raises its `OrderE
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -47,9 +50,12 @@ def open_round(
     if version is None:
         raise OrderError("Pakken er ikke indlæst i kataloget.")
     lock_version(version)
+    document = _composed_document(order, version.document)
     round_ = Round.objects.create(
         order=order,
         package_version=version,
+        document=document,
+        document_hash=_document_hash(document),
         opened_at=now,
         closes_at=closes_at,
         reminder_days=sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True),
@@ -58,6 +64,25 @@ def open_round(
     invite_members(round_)
     ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
     return round_
+
+
+def _composed_document(order: Order, base: dict[str, Any]) -> dict[str, Any] | None:
+    """A follow-up round's questionnaire, frozen now: the cycle says what the meeting it
+    follows up chose (cycle.selectors.follow_up_document)."""
+    from klyngepakke.core.follow_up import CompositionError
+    from klyngepakke.cycle.selectors import follow_up_document
+
+    try:
+        return follow_up_document(order, base)
+    except CompositionError as exc:
+        raise OrderError(str(exc)) from exc
+
+
+def _document_hash(document: dict[str, Any] | None) -> str:
+    if document is None:
+        return ""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def invite_members(round_: Round) -> int:

@@ -16,8 +16,10 @@ from klyngepakke.registry.access import cluster_for
 from klyngepakke.results import overview, selectors
 from klyngepakke.results.api import published_json
 from klyngepakke.results.charts import Bar, bars
+from klyngepakke.results.meeting_follow_up import follow_up_from_meeting
 from klyngepakke.results.serialize import number_text, percent, results_as_dict
 from klyngepakke.results.serialize_follow_up import follow_up_as_dict
+from klyngepakke.results.serialize_meeting_follow_up import meeting_follow_up_as_dict
 from klyngepakke.surveys.models import Round
 
 
@@ -47,6 +49,7 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
     results = selectors.round_results(round_)
     view = results_as_dict(results)
     follow_up = selectors.follow_up_for(round_, results, chosen=_chosen_round(request))
+    meeting = meeting_follow_up_as_dict(follow_up_from_meeting(round_, results), view)
     return render(
         request,
         "results/round.html",
@@ -56,7 +59,8 @@ def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpRe
             "results": results,
             "view": view,
             "follow_up": follow_up,
-            "page": _page(results, view, follow_up),
+            "meeting": meeting,
+            "page": _page(results, view, follow_up, meeting),
             "downloads": material_downloads(round_),
         },
     )
@@ -205,10 +209,18 @@ def _follow_up(follow_up: selectors.FollowUp | None) -> dict[str, Any] | None:
 
 
 def _page(
-    results: selectors.RoundResults, view: dict[str, Any], follow_up: selectors.FollowUp | None
+    results: selectors.RoundResults,
+    view: dict[str, Any],
+    follow_up: selectors.FollowUp | None,
+    meeting: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     view = {**view, "cluster_name": results.round.order.cluster.name}
     group = view["group"]
+    # The follow-up questions open the page ("Opfølgning fra sidste møde"), not again below.
+    answered = (meeting or {}).get("change_answers") or {}
+    opening = frozenset(i["code"] for i in answered.get("choices", [])) | frozenset(
+        t["code"] for t in answered.get("texts", [])
+    )
     subgroups = [
         {
             "name": name,
@@ -222,7 +234,8 @@ def _page(
         if "withheld" not in sub
     ]
     return {
-        "sections": _sections(results, group),
+        "sections": _sections(results, group, skip=opening),
+        "texts": [t for t in group.get("texts", []) if t["code"] not in opening],
         "scores": _scores(results, view, group, compare=True),
         "subgroups": subgroups,
         "subgroup_summary": _subgroup_summary(view),

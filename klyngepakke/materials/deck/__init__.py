@@ -23,6 +23,7 @@ from .slides_meeting import (
     response_slide,
     title_slide,
 )
+from .slides_meeting_follow_up import measure_point_choice_slide, meeting_follow_up_slides
 from .slides_results import theme_slides, too_few_slide, withheld_summary_slide
 from .slides_scores import reference_slide, scores_for_theme
 from .slides_subgroups import subgroup_slides
@@ -35,6 +36,8 @@ def build(materials: MeetingMaterials) -> Deck:
     """Every slide, in the order the meeting uses them."""
     deck = Deck(materials)
     title_slide(deck, materials)
+    # A follow-up meeting opens with what the last meeting decided (seed 001's program).
+    meeting_follow_up_slides(deck, materials)
     program_slide(deck, materials)
     response_slide(deck, materials)
     follow_up_slides(deck, materials)
@@ -47,7 +50,10 @@ def build(materials: MeetingMaterials) -> Deck:
     subgroup_slides(deck, materials)
     reference_slide(deck, materials)
     reflection_slides(deck, materials)
-    implementation_slide(deck, materials)
+    measure_point_choice_slide(deck, materials)
+    if materials.meeting_follow_up is None:
+        # A follow-up deck opened with the decisions, measure points and plans instead.
+        implementation_slide(deck, materials)
     offer_slides(deck, materials)
     help_slide(deck, materials)
     return deck

@@ -137,6 +137,19 @@ def notes(m: MeetingMaterials) -> Handout:
             blocks += [Question(r.text, lines=4, note="" if r.for_solo else SOLO_NOTE) for r in slot.reflections]
         else:
             blocks.append(Lines(3))
+    if m.measure_point_choices:
+        # The room chooses what to follow up: a tick box per eligible measure point.
+        blocks.append(Heading("Målepunkter vi vil følge op på"))
+        blocks.append(
+            Table(
+                (Column("", 0.3), Column("Målepunkt", 2.6), Column("Det håber vi at se", 3.6)),
+                tuple(
+                    (Cell(), Cell(c.hint or c.label, detail=c.label if c.hint else ""), Cell())
+                    for c in m.measure_point_choices
+                ),
+                tick=True,
+            )
+        )
     blocks += [Heading("Andre noter"), Lines(6)]
     return _handout(m, "Mødenoter", blocks)
 

@@ -98,7 +98,8 @@ def test_the_about_sheet_states_the_disclosure_rules(country):
     about = dict(r[:2] for r in rows(book["Om dataene"]) if r[0])
     assert about["Mindste gruppe, der vises (k)"] == 5
     assert about["Følsomme spørgsmål og scorer"] == "who5_index"
-    assert about["Fritekstsvar vises"] == "Nej"
+    # The follow-up package shows the answers to "what has your practice changed" (free text).
+    assert about["Fritekstsvar vises"] == "Ja"
     assert about["Besvarelser"] == materials.results["group"]["respondents"]
     assert about["Inviterede"] == materials.results["invited"]
 
