@@ -497,6 +497,8 @@ def notify_follow_ups_due(today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today, follow_up_notice__isnull=True)
+    # A follow-up already ordered (through "Bestil pakke" before the date) needs no reminder.
+    due = due.exclude(follow_ups__in=Order.objects.exclude(state=State.DONE))
     notified = 0
     for order in list(due.select_related("cluster")):
         try:

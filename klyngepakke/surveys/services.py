@@ -34,6 +34,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.DONE: set(),
 }
 
+# The meeting may be planned (or re-planned) until it has been held.
+PLANNABLE = {State.ORDERED, State.PLANNED, State.SURVEY_OPEN, State.SURVEY_CLOSED}
+
 DEFAULT_SURVEY_DAYS = 14
 DEFAULT_REMINDER_DAYS = [7, 2]
 
@@ -71,6 +74,9 @@ def plan_meeting(
     starts_at: time | None = None,
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.state not in PLANNABLE:
+        # After the meeting the plan is history (the meeting record says what happened).
+        raise OrderError(f"Bestillingen er '{order.get_state_display()}': mødeplanen kan ikke ændres nu.")
     order.meeting_date = meeting_date
     order.meeting_starts_at = starts_at
     order.meeting_place = place
