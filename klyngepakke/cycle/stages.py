@@ -16,8 +16,8 @@ its follow-up and then ordered another package stays "Opfølgning holdt". An ord
 closed before its meeting (done without a meeting held) was cancelled and is left
 out, and a cancelled follow-up does not count as the follow-up being ordered.
 
-Plans are counted, never read: the counts are plans made (with at least one row),
-updated (saved at least once: `updated_at`), done, as in `selectors.plan_counts`.
+Plans are counted, never read: plans made (with at least one row), updated (saved
+after the practice was asked to mark its status before the follow-up) and done.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from klyngepakke.registry.models import Cluster, Region
 from klyngepakke.surveys.models import Order, OrderEvent
@@ -278,7 +278,7 @@ def _plan_totals() -> dict[int, PlanTotals]:
         PracticePlan.objects.values("order__cluster__region")
         .annotate(
             made=Count("pk", filter=Q(rows__isnull=False), distinct=True),
-            updated=Count("pk", filter=Q(updated_at__isnull=False), distinct=True),
+            updated=Count("pk", filter=Q(updated_at__gt=F("status_request_queued_at")), distinct=True),
             done=Count("pk", filter=Q(status=PracticePlan.Status.DONE), distinct=True),
         )
         .values_list("order__cluster__region", "made", "updated", "done")

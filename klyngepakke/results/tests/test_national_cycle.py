@@ -55,7 +55,7 @@ def test_the_cycle_section_counts_and_lists_every_cluster(country, staff_client)
     assert_accessible_and_csp_clean(response)
     html = response.content.decode()
     assert "1 af 3 klynger har holdt mødet." in html
-    assert "Praksisplaner: 1 lavet, 1 opdateret, 0 gennemført." in html
+    assert "Praksisplaner: 1 lavet, 0 opdateret, 0 gennemført." in html
     assert "Hemmelig" not in html
     found = tables(response)
     per_region = {row[0]: row[1:] for row in found["Klynger i hvert trin af forløbet, pr. region"][1:]}
