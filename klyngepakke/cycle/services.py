@@ -67,6 +67,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.DONE: set(),
 }
 
+# The meeting may be planned (or re-planned) until it has been held.
+PLANNABLE = {State.ORDERED, State.PLANNED, State.SURVEY_OPEN, State.SURVEY_CLOSED}
+
 
 class OrderError(CycleError):
     """A step that the order's state (or its round's) does not allow; Danish for the UI."""
@@ -102,6 +105,9 @@ def plan_meeting(
     starts_at: time | None = None,
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.state not in PLANNABLE:
+        # After the meeting the plan is history (the meeting record says what happened).
+        raise OrderError(f"Bestillingen er '{order.get_state_display()}': mødeplanen kan ikke ændres nu.")
     order.meeting_date = meeting_date
     order.meeting_starts_at = starts_at
     order.meeting_place = place
@@ -608,6 +614,8 @@ def notify_follow_ups_due(today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today, follow_up_notice__isnull=True)
+    # A follow-up already ordered (through "Bestil pakke" before the date) needs no reminder.
+    due = due.exclude(follow_ups__in=Order.objects.exclude(state=State.DONE))
     notified = 0
     for order in list(due.select_related("cluster")):
         try:

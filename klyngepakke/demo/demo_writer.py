@@ -13,9 +13,9 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.cycle import services as cycle_services
-from klyngepakke.cycle.models import Order, OrderEvent
+from klyngepakke.cycle.models import CycleEvent, FollowUpNotice, Order, OrderEvent, PracticePlan
 from klyngepakke.outbox.models import OutboxMessage
-from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
 from klyngepakke.surveys import services
 from klyngepakke.surveys.answers import AnswerRow
 from klyngepakke.surveys.models import Invitation, Round
@@ -36,13 +36,19 @@ from .demo import (
 def history_inputs() -> tuple[list[ClusterFacts], dict[str, PackageFacts], dict[str, str]]:
     """The plan's inputs read from the database: clusters with their active members,
     the shipped packages (missing ones left out) and the demo logins' featured clusters."""
+    practices: dict[str, list[tuple[str, bool]]] = {}
+    reachable = set(
+        Member.objects.filter(active=True).exclude(email="").values_list("practice__code", flat=True).distinct()
+    )
+    for cluster, practice in Practice.objects.values_list("cluster__code", "code").order_by("code"):
+        practices.setdefault(cluster, []).append((practice, practice in reachable))
     members: dict[str, list[tuple[str, str]]] = {}
     for cluster, email, kind in Member.objects.filter(active=True).values_list(
         "practice__cluster__code", "email", "practice__kind"
     ):
         members.setdefault(cluster, []).append((email, kind))
     clusters = [
-        ClusterFacts(code, name, region, tuple(sorted(members.get(code, []))))
+        ClusterFacts(code, name, region, tuple(sorted(members.get(code, []))), tuple(practices.get(code, [])))
         for code, name, region in Cluster.objects.values_list("code", "name", "region__code")
     ]
     packages = {}
@@ -114,10 +120,8 @@ def _write(plan: HistoryPlan) -> None:
         for when, _index, kind, planned in steps:
             key = id(planned)
             if kind == "order":
-                order = cycle_services.new_order(clusters[code], packages[planned.package], actor)
-                follows_up = saved[id(planned.follows_up)].pk if planned.follows_up else None
-                Order.objects.filter(pk=order.pk).update(created_at=when, follows_up_id=follows_up)
-                saved[key] = order
+                saved[key] = _order(clusters[code], packages[planned.package], planned, saved, actor)
+                Order.objects.filter(pk=saved[key].pk).update(created_at=when)
             elif kind == "plan":
                 saved[key] = cycle_services.plan_meeting(
                     saved[key],
@@ -136,14 +140,96 @@ def _write(plan: HistoryPlan) -> None:
                 Round.objects.filter(pk=rounds[key].pk).update(
                     closes_at=planned.round.closes_at, closed_at=planned.round.closed_at
                 )
-            elif kind == "held":
-                saved[key] = cycle_services.record_meeting_held(saved[key], planned.follow_up_due_on, actor)
-            elif kind == "due":
-                assert planned.follow_up_due_on is not None
-                cycle_services.mark_follow_ups_due(planned.follow_up_due_on)
             elif kind == "done":
                 saved[key] = cycle_services.mark_done(saved[key], actor)
-            OrderEvent.objects.filter(at__gte=started).update(at=when)
+            else:
+                _after_meeting(kind, saved[key], planned, packages, actor)
+            _move_back(started, when)
+
+
+def _order(cluster: Cluster, package: Package, planned: PlannedOrder, saved: dict[int, Order], by: Any) -> Order:
+    """Order as a coordinator does: a follow-up with the one click on the order it follows
+    up, or through "Bestil pakke" (which links it, the cluster having one candidate)."""
+    if planned.follows_up is None:
+        return cycle_services.order_package(cluster, package, by)
+    first = saved[id(planned.follows_up)]
+    if planned.ordered_via == "one_click":
+        order = cycle_services.order_follow_up(first, by)
+    else:
+        order = cycle_services.order_package(cluster, package, by)
+    if order.follows_up_id != first.pk:
+        raise RuntimeError(f"demo follow-up of order {first.pk} was not linked to it")
+    return order
+
+
+def _after_meeting(kind: str, order: Order, planned: PlannedOrder, packages: dict[str, Package], by: Any) -> None:
+    """The steps after a meeting, through the cycle app's services."""
+    if kind == "held":
+        meeting = planned.meeting
+        assert meeting is not None
+        facts = cycle_services.MeetingFacts(
+            meeting.held_on, meeting.minutes, meeting.format, meeting.attendees, meeting.notes
+        )
+        cycle_services.record_meeting(order, facts, by)
+    elif kind == "decide":
+        decision = planned.decision
+        assert decision is not None
+        package = packages[decision.follow_up_package] if decision.follow_up_package else None
+        cycle_services.save_decisions(
+            order,
+            cycle_services.DecisionInput(
+                measure_points=list(decision.measure_points),
+                focus_areas=list(decision.focus_areas),
+                follow_up_package=package,
+                follow_up_on=decision.follow_up_on,
+                topic_meetings=decision.topic_meetings,
+            ),
+            by,
+        )
+    elif kind == "due":
+        assert planned.follow_up_due_on is not None
+        cycle_services.mark_follow_ups_due(planned.follow_up_due_on)
+        cycle_services.notify_follow_ups_due(planned.follow_up_due_on)
+    elif kind == "ask":
+        assert planned.follow_up_due_on is not None
+        days = timedelta(days=cycle_services.STATUS_REQUEST_DAYS_BEFORE)
+        cycle_services.request_plan_statuses(planned.follow_up_due_on - days)
+    elif kind.startswith(("plan:", "status:")):
+        step, index = kind.split(":")
+        plan_of = planned.plans[int(index)]
+        plan = PracticePlan.objects.get(order=order, practice__code=plan_of.practice)
+        rows = [
+            cycle_services.PlanRowInput(what, why, first_step, who, by_when, how)
+            for (what, why, first_step, who, how), by_when in plan_of.rows
+        ]
+        if step == "status":
+            # Marked from the link in the e-mail that asked for it (the practice's own).
+            cycle_services.save_plan(plan, rows, plan_of.status, plan_of.shared, None, as_practice=True)
+        elif plan_of.via_link:
+            cycle_services.send_plan_link(plan, by)
+            cycle_services.save_plan(plan, rows, "under_way", plan_of.shared, None, as_practice=True)
+        else:
+            cycle_services.save_plan(plan, rows, "under_way", False, by, as_practice=False)
+    else:
+        raise ValueError(f"unknown demo step {kind}")
+
+
+def _move_back(started: datetime, when: datetime) -> None:
+    """The services stamp the real clock: move this step's rows back to its planned time.
+    Its e-mails went out then (none of them is sent again)."""
+    OrderEvent.objects.filter(at__gte=started).update(at=when)
+    CycleEvent.objects.filter(at__gte=started).update(at=when)
+    PracticePlan.objects.filter(created_at__gte=started).update(created_at=when)
+    PracticePlan.objects.filter(updated_at__gte=started).update(updated_at=when)
+    PracticePlan.objects.filter(status_request_queued_at__gte=started).update(status_request_queued_at=when)
+    FollowUpNotice.objects.filter(queued_at__gte=started).update(queued_at=when)
+    OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, created_at__gte=started).update(
+        status=OutboxMessage.Status.SENT,
+        created_at=when,
+        next_attempt_at=when,
+        sent_at=when + timedelta(minutes=1),
+        attempts=1,
+    )
 
 
 def _open(order: Order, planned: PlannedOrder, by: Any, started: datetime) -> Round:

@@ -1,4 +1,5 @@
-"""The operator's national overview: uptake, response rates, rounds by state, follow-ups due.
+"""The operator's national overview: uptake, response rates, rounds by state, each
+cluster's place in the cycle (`cycle.stages`) and the follow-ups due.
 
 Reads orders, rounds and invitation counts only (never answers), so no disclosure
 rule is involved: these are counts of clusters and of invitations.
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from klyngepakke.catalogue.models import Package
-from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.models import Order, OrderEvent
+from klyngepakke.cycle.stages import CycleOverview, cycle_overview
 from klyngepakke.registry.models import Cluster, Region
 from klyngepakke.surveys.models import Invitation
 
@@ -37,9 +39,20 @@ class Overview:
     orders_by_state: list[tuple[str, int]]
     follow_ups_due: list[Order]
     today: date
+    cycle: CycleOverview
+    region: Region | None = None
 
 
-def national_overview(today: date) -> Overview:
+def followed_up_orders() -> QuerySet[Order]:
+    """The orders with a live follow-up (one not cancelled before its meeting), as pks."""
+    held = OrderEvent.objects.filter(order=OuterRef("pk"), state=Order.State.MEETING_HELD)
+    live = Order.objects.filter(follows_up__isnull=False).annotate(held=Exists(held))
+    return live.filter(~Q(state=Order.State.DONE) | Q(held=True)).values("follows_up")
+
+
+def national_overview(today: date, region_code: str | None = None) -> Overview:
+    """The overview as of `today`; `region_code` (a region's code) limits the list of
+    clusters to one region, the counts stay national and per region."""
     clusters_total = Cluster.objects.count()
     regions = list(Region.objects.annotate(n=Count("clusters")).order_by("name"))
     uptake = []
@@ -67,10 +80,14 @@ def national_overview(today: date) -> Overview:
     return Overview(
         uptake=uptake,
         orders_by_state=[(label, states.get(value, 0)) for value, label in Order.State.choices],
+        # An order whose follow-up has been ordered is no longer waiting for one.
         follow_ups_due=list(
             Order.objects.filter(state=Order.State.FOLLOW_UP_DUE)
+            .exclude(pk__in=followed_up_orders())
             .select_related("cluster__region", "package")
             .order_by("follow_up_due_on")
         ),
         today=today,
+        cycle=cycle_overview(today, region_code),
+        region=next((r for r in regions if r.code == region_code), None),
     )

@@ -260,4 +260,8 @@ def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
 def national_overview_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied("Kun for operatørens medarbejdere.")
-    return render(request, "results/national.html", {"overview": overview.national_overview(timezone.localdate())})
+    region = request.GET.get("region") or None
+    national = overview.national_overview(timezone.localdate(), region)
+    if region is not None and national.region is None:
+        raise Http404("Regionen findes ikke.")
+    return render(request, "results/national.html", {"overview": national})

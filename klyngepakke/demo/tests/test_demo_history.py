@@ -6,6 +6,7 @@ end) because that takes several seconds.
 """
 
 import io
+import random
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -21,7 +22,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from klyngepakke.catalogue.models import Package, PackageVersion
 from klyngepakke.cycle import services as cycle_services
-from klyngepakke.cycle.models import Order, OrderEvent
+from klyngepakke.cycle.models import (
+    CycleEvent,
+    Decision,
+    FollowUpNotice,
+    MeetingRecord,
+    Order,
+    OrderEvent,
+    PlanToken,
+    PracticePlan,
+)
+from klyngepakke.cycle.services import notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.stages import Stage, cycle_overview
 from klyngepakke.demo import demo, demo_writer
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry import demo as registry_demo
@@ -60,7 +72,7 @@ def history(django_db_setup, django_db_blocker):
         ):
             model.objects.all().delete()
         Order.objects.update(follows_up=None)
-        Order.objects.all().delete()
+        Order.objects.all().delete()  # the meeting records, decisions and plans with them
         OutboxMessage.objects.all().delete()
         Package.objects.update(current_version=None)
         PackageVersion.objects.all().delete()
@@ -167,7 +179,9 @@ def test_follow_up_orders_follow_a_first_package_order_6_to_12_months_later(hist
         assert follow_up.package.code == demo.FOLLOW_UP
         assert first.package.code == demo.FIRST
         assert first.cluster_id == follow_up.cluster_id
-        assert first.state == Order.State.DONE
+        # The follow-up's meeting ends the first order; until then it waits, followed up.
+        held = follow_up.state in (Order.State.MEETING_HELD, Order.State.DONE)
+        assert first.state == (Order.State.DONE if held else Order.State.FOLLOW_UP_DUE)
         assert first.rounds.filter(closed_at__isnull=False).exists()
         round_ = follow_up.rounds.first()
         if round_ is not None:
@@ -311,3 +325,151 @@ def test_re_running_does_nothing(history, db, settings):
         Response.objects.count(),
         demo_writer.stored_digest(),
     ) == before
+
+
+# --- after the meeting: records, decisions, plans, follow-ups ------------------------------
+
+
+def test_every_place_in_the_cycle_is_shown(history, db):
+    overview = cycle_overview(timezone.localdate())
+
+    assert {stage for stage, n in overview.national.by_stage if n} == set(Stage)
+    assert 30 <= overview.national.held_meeting < overview.national.clusters
+    assert overview.national.follow_ups_due >= 3
+    assert overview.national.plans.made > overview.national.plans.done > 0
+
+
+def test_the_featured_clusters_tell_their_story(history, db):
+    mine = dict(
+        ClusterAssignment.objects.filter(user__username="koordinator").values_list("cluster__region__code", "cluster")
+    )
+    herlev = Order.objects.get(cluster=mine["hovedstaden"], package__code=demo.FIRST)
+    assert herlev.state == Order.State.DONE
+    assert herlev.meeting.attendees >= 1
+    assert herlev.decision.measure_points.count() == 2
+    assert herlev.decision.focus_areas
+    assert herlev.decision.follow_up_package.code == demo.FOLLOW_UP
+    plans = PracticePlan.objects.filter(order=herlev, rows__isnull=False).distinct()
+    assert plans.count() >= 2
+    assert plans.exclude(status=PracticePlan.Status.NOT_STARTED).exists()
+    follow_up = Order.objects.get(follows_up=herlev)
+    assert follow_up.state == Order.State.MEETING_HELD
+    assert MeetingRecord.objects.filter(order=follow_up).exists()
+    overview = cycle_overview(timezone.localdate())
+    stage_of = {s.code: s.stage for s in overview.clusters}
+    assert stage_of[herlev.cluster.code] == Stage.FOLLOW_UP_HELD
+    kolding = Cluster.objects.get(pk=mine["syddanmark"])
+    assert stage_of[kolding.code] == Stage.FOLLOW_UP_DUE
+    assert Decision.objects.filter(order__cluster=kolding, order__state=Order.State.FOLLOW_UP_DUE).exists()
+
+
+def test_meeting_records_fit_their_orders(history, db):
+    held = Order.objects.filter(events__state=Order.State.MEETING_HELD).distinct()
+    records = MeetingRecord.objects.select_related("order")
+
+    assert records.count() == held.count() >= 40
+    members = dict(
+        Member.objects.filter(active=True)
+        .values("practice__cluster")
+        .annotate(n=Count("pk"))
+        .values_list("practice__cluster", "n")
+    )
+    for record in records:
+        assert record.held_on == record.order.meeting_date < timezone.localdate()
+        assert 1 <= record.attendees <= members[record.order.cluster_id]
+        assert record.minutes in (record.order.meeting_minutes, record.order.meeting_minutes + 30)
+    assert set(records.values_list("format", flat=True)) == {"physical", "virtual"}
+    assert records.filter(minutes=180).exists()
+
+
+def test_decisions_choose_eligible_measure_points_and_the_follow_up_date(history, db):
+    decisions = Decision.objects.select_related("order__package", "follow_up_package")
+
+    assert decisions.count() >= 30
+    for decision in decisions:
+        codes = list(decision.measure_points.values_list("code", flat=True))
+        assert 1 <= len(codes) <= 3
+        assert set(codes) <= set(demo.MEASURE_POINTS[decision.order.package.code])
+        assert 1 <= len(decision.focus_areas) <= 3
+        assert decision.follow_up_on == (decision.order.follow_up_due_on if decision.follow_up_package else None)
+    # Some held meetings have no decisions yet.
+    assert MeetingRecord.objects.filter(order__decision__isnull=True).exists()
+
+
+def test_practice_plans_some_from_links_some_shared_all_statuses(history, db):
+    made = PracticePlan.objects.filter(rows__isnull=False).distinct()
+
+    assert made.count() >= 50
+    assert set(made.values_list("status", flat=True)) >= {"done", "under_way", "dropped"}
+    assert made.filter(shared=True).exists()
+    assert made.filter(shared=False).exists()
+    links = OutboxMessage.objects.filter(kind="practice_plan_link")
+    assert links.exists()
+    assert not links.exclude(status=OutboxMessage.Status.SENT).exists()
+    assert OutboxMessage.objects.filter(kind="practice_plan_status").exists()
+    assert not PlanToken.objects.exists()  # no link was ever issued in clear
+    now = timezone.now()
+    for plan in made:
+        assert plan.created_at <= plan.updated_at < now
+        assert plan.order.meeting.held_on <= timezone.localdate(plan.created_at)
+    assert not PracticePlan.objects.filter(rows__isnull=True, updated_at__isnull=False).exists()
+
+
+def test_follow_ups_were_ordered_through_the_services_and_move_what_was_chosen(history, db):
+    follow_ups = Order.objects.filter(follows_up__isnull=False).select_related("follows_up")
+
+    for follow_up in follow_ups:
+        event = CycleEvent.objects.get(order=follow_up.follows_up, kind=CycleEvent.Kind.FOLLOW_UP_ORDERED)
+        assert event.data["order"] == follow_up.pk
+        assert follow_up.follows_up.decision.follow_up_package == follow_up.package
+    by_response = _answers_by_response()
+    cluster_of = dict(Response.objects.values_list("pk", "round__order__cluster"))
+    package_of = dict(Response.objects.values_list("pk", "round__order__package__code"))
+    means: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for pk, answers in by_response.items():
+        means[(cluster_of[pk], package_of[pk])].append(_who5(answers))
+    change = {"chosen": [], "not chosen": []}
+    for follow_up in follow_ups.filter(rounds__closed_at__isnull=False):
+        chosen = follow_up.follows_up.decision.measure_points.filter(code="who5_index").exists()
+        before = statistics.mean(means[(follow_up.cluster_id, demo.FIRST)])
+        after = statistics.mean(means[(follow_up.cluster_id, demo.FOLLOW_UP)])
+        change["chosen" if chosen else "not chosen"].append(after - before)
+    assert change["chosen"]
+    assert change["not chosen"]
+    # Few clusters, each a small sample: the medians, not the means, show the difference.
+    assert statistics.median(change["chosen"]) > statistics.median(change["not chosen"]) > 0
+
+
+def test_a_chosen_measure_point_moves_more_in_the_same_draws(history, db):
+    _report, now, (_clusters, packages, _featured) = history
+    big = demo.ClusterFacts("x", "Klynge X", "hovedstaden", tuple((f"l{i}@x.test", "partnership") for i in range(400)))
+    profile = demo._ClusterProfile(0.0, demo.WHO5_FOLLOW_UP_GAIN, 0.0, 0.0, 0.85)
+    order = demo.PlannedOrder(
+        "x", demo.FOLLOW_UP, Order.State.SURVEY_CLOSED, created_at=now, round=demo.PlannedRound(now, now, now)
+    )
+
+    def means(chosen):
+        rows = demo._plan_responses(random.Random(7), big, order, profile, packages[demo.FOLLOW_UP], chosen)
+        answers = [{code: value for code, _option, value, _text in r} for _email, r in rows]
+        return statistics.mean(_who5(a) for a in answers), statistics.mean(a["job_satisfaction"] for a in answers)
+
+    who5_chosen, _ = means(frozenset({"who5_index"}))
+    who5_not, satisfaction_not = means(frozenset())
+    _, satisfaction_chosen = means(frozenset({"job_satisfaction"}))
+    # The same respondents, drawn alike: only the chosen point's shift differs (WHO-5 is
+    # clipped to 0-100, so a little less than twice the extra).
+    assert 1.5 * demo.WHO5_CHOSEN_EXTRA < who5_chosen - who5_not <= 2 * demo.WHO5_CHOSEN_EXTRA
+    assert satisfaction_chosen > satisfaction_not
+
+
+def test_after_the_meeting_everything_lies_in_the_past(history, db):
+    now = timezone.now()
+    assert not CycleEvent.objects.filter(at__gte=now).exists()
+    assert not FollowUpNotice.objects.filter(queued_at__gte=now).exists()
+    assert not PracticePlan.objects.filter(status_request_queued_at__gte=now).exists()
+    assert not OutboxMessage.objects.filter(created_at__gte=now).exists()
+    assert notify_follow_ups_due() == 0
+    assert request_plan_statuses(timezone.localdate() - timedelta(days=1)) == 0
+    # Every follow-up due has had its e-mail.
+    due = Order.objects.filter(state=Order.State.FOLLOW_UP_DUE)
+    assert FollowUpNotice.objects.filter(order__in=due).count() == due.count() > 0
