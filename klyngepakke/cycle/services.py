@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.registry.models import Cluster, Member
 from klyngepakke.surveys import services as order_services
 from klyngepakke.surveys.models import Order, OrderEvent
 from klyngepakke.surveys.tokens import hash_token, looks_like_token
@@ -25,7 +27,6 @@ from . import selectors
 from .models import (
     CycleEvent,
     Decision,
-    FollowUpNotice,
     MeasurePoint,
     MeetingRecord,
     PlanRow,
@@ -490,24 +491,11 @@ def request_plan_statuses(today: date | None = None) -> int:
 
 
 def notify_follow_ups_due(today: date | None = None) -> int:
-    """At the follow-up date, e-mail the cluster's coordinators once per order.
-
-    The `FollowUpNotice` row is unique per order and inserted with the e-mails in one
-    transaction: a second worker's insert fails and queues nothing.
-    """
+    """At the follow-up date, e-mail the cluster's coordinators once per order (the
+    notification's `Notice` row is inserted with its e-mails: a second worker queues
+    nothing)."""
     today = today or timezone.localdate()
-    due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today, follow_up_notice__isnull=True)
-    notified = 0
-    for order in list(due.select_related("cluster")):
-        try:
-            with transaction.atomic():
-                FollowUpNotice.objects.create(order=order)
-                users = ClusterAssignment.objects.filter(
-                    cluster_id=order.cluster_id, role=ClusterAssignment.Role.COORDINATOR, user__is_active=True
-                ).exclude(user__email="")
-                for address in sorted(set(users.values_list("user__email", flat=True))):
-                    enqueue("follow_up_due", address, "Tid til opfølgning", {"order": order.pk})
-        except IntegrityError:
-            continue  # another worker did it
-        notified += 1
-    return notified
+    due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today).exclude(
+        pk__in=Notice.objects.filter(kind="follow_up_due").values("object_id")
+    )
+    return sum(notify("follow_up_due", order) for order in due.order_by("pk"))

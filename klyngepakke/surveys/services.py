@@ -14,7 +14,7 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.services import lock_version
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.registry.models import Cluster, Member
 from klyngepakke.tasks.backoff import run_items, waiting_items
 
 from . import drafts
@@ -56,6 +56,9 @@ def order_package(cluster: Cluster, package: Package, by: AbstractBaseUser | Non
         raise OrderError("Pakken er ikke indlæst i kataloget.")
     order = Order.objects.create(cluster=cluster, package=package)
     OrderEvent.objects.create(order=order, state=State.ORDERED, by=by)
+    from klyngepakke.notifications.services import notify_order_placed
+
+    notify_order_placed(order)  # the consultants hear of it, in the order's transaction
     return order
 
 
@@ -151,6 +154,9 @@ def open_round(
     _move(order, State.SURVEY_OPEN, by)
     invite_members(round_)
     ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
+    from klyngepakke.notifications.services import notify_survey_opened
+
+    notify_survey_opened(round_)
     return round_
 
 
@@ -228,18 +234,12 @@ def min_group_size(round_: Round) -> int:
 
 def _tell_coordinators_if_under_k(round_: Round) -> None:
     """A round that closed with fewer than k answers has no results to show: the
-    coordinators hear it at once, before they plan the meeting around a deck."""
+    coordinators (and the consultants) hear it at once, before they plan the meeting
+    around a deck (klyngepakke/notifications)."""
+    from klyngepakke.notifications.services import notify_round_closed
+
     answered = Invitation.objects.filter(round=round_, answered=True).count()
-    if answered >= min_group_size(round_):
-        return
-    emails = (
-        ClusterAssignment.objects.filter(cluster_id=round_.order.cluster_id, role=ClusterAssignment.Role.COORDINATOR)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    title = round_.package_version.document["title"]["da"]
-    for email in sorted(set(emails)):
-        enqueue("round_closed_under_k", email, f"For få svar til resultater: {title}", {"round": round_.pk})
+    notify_round_closed(round_, answered, min_group_size(round_))
 
 
 def close_due_rounds(now: datetime | None = None) -> int:

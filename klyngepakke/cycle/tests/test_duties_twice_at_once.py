@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, MeetingRecord, PracticePlan
+from klyngepakke.cycle.models import MeetingRecord, PracticePlan
+from klyngepakke.notifications.models import Notice
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.surveys import services as order_services
 from klyngepakke.surveys.models import Order
@@ -69,5 +70,5 @@ def test_two_workers_ask_each_practice_and_tell_each_coordinator_once():
     doctors = sum(o.cluster.practices.values_list("members", flat=True).count() for o in orders)
     assert OutboxMessage.objects.filter(kind="practice_plan_status").count() == doctors
     assert OutboxMessage.objects.filter(kind="follow_up_due").count() == len(orders)
-    assert FollowUpNotice.objects.count() == len(orders)
+    assert Notice.objects.filter(kind="follow_up_due").count() == len(orders)
     assert not PracticePlan.objects.filter(status_request_queued_at__isnull=True).exists()

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, PracticePlan
+from klyngepakke.cycle.models import PracticePlan
+from klyngepakke.notifications.models import Notice
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.tasks.duties import DUTIES, run_duty
 from tests import factories
@@ -68,7 +69,7 @@ def test_the_coordinators_are_told_once_at_the_follow_up_date(held_order, smtp_s
     assert [str(m["To"]) for m in messages] == [coordinator.email]
     text = smtp_server.mailbox.text_of(messages[0])
     assert f"/klynger/{held_order.cluster.code}/bestillinger/{held_order.pk}/" in text
-    assert FollowUpNotice.objects.filter(order=held_order).count() == 1
+    assert Notice.objects.filter(kind="follow_up_due", object_id=held_order.pk).count() == 1
 
 
 def test_the_duties_run_twice_send_nothing_twice(held_order, smtp_server, settings):

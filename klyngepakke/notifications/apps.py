@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "klyngepakke.notifications"
+    label = "notifications"
+    verbose_name = "Notifikationer"
+
+    def ready(self) -> None:
+        # Registers every notification kind (and its renderer with the outbox).
+        from . import kinds  # noqa: F401
