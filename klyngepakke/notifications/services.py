@@ -71,17 +71,20 @@ def notify(name: str, obj: models.Model, *, key: str = "", extra: dict[str, Any]
     kind = registry.kind(name)
     if not isinstance(obj, kind.model):
         raise TypeError(f"notification {name!r} is about a {kind.model.__name__}, not {type(obj).__name__}")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Notice.objects.create(kind=name, object_id=obj.pk, key=key)
-        except IntegrityError:
-            return False  # queued before, or by another worker just now
-        for recipient in recipients(kind, obj):
-            payload = {kind.payload_key: obj.pk, "language": recipient.language, **(extra or {})}
-            # The subject as it reads now (the admin's list); the send renders it again.
-            subject = render(kind, obj, payload).subject
-            enqueue(name, recipient.address, subject, payload)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    Notice.objects.create(kind=name, object_id=obj.pk, key=key)
+            except IntegrityError:
+                return False  # queued before, or by another worker just now
+            for recipient in recipients(kind, obj):
+                payload = {kind.payload_key: obj.pk, "language": recipient.language, **(extra or {})}
+                # The subject as it reads now (the admin's list); the send renders it again.
+                subject = render(kind, obj, payload).subject
+                enqueue(name, recipient.address, subject, payload)
+    except NotRendered:
+        return False  # it does not fit the object (any more): nothing queued, nothing noted
     return True
 
 
