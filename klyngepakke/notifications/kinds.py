@@ -93,7 +93,7 @@ def round_closed_under_k(round_: Round, payload: dict[str, Any]) -> dict[str, An
 def survey_opened(round_: Round, payload: dict[str, Any]) -> dict[str, Any]:
     if not round_.is_open:
         raise NotRendered
-    return {**_round_facts(round_), "reminder_days": round_.reminder_days}
+    return {**_round_facts(round_), "reminder_days": [str(days) for days in round_.reminder_days]}
 
 
 def response_rate(round_: Round, payload: dict[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,13 @@ from tests import factories
 MONTHS = ["jan.", "feb.", "marts", "april", "maj", "juni", "juli", "aug.", "sept.", "okt.", "nov.", "dec."]
 
 
-def danish(day: date) -> str:
-    """A date as Danish writes it: "22. okt. 2026"."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+
+
+def danish(day: date, *, weekday: bool = False) -> str:
+    """A date as Danish writes it: "22. okt. 2026" ("torsdag 22. okt. 2026")."""
+    written = f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return f"{DAYS[day.weekday()]} {written}" if weekday else written
 
 
 def queued(kind: str) -> list[str]:
@@ -31,6 +35,11 @@ def delivered(smtp_server, kind_subject_start: str, count: int = 1) -> list[Emai
     assert not report.errors, report.errors
     messages = smtp_server.mailbox.wait_for(count)
     return [m for m in messages if subject(m).startswith(kind_subject_start)]
+
+
+def flat(text: str) -> str:
+    """The text with its line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
 
 
 def subject(message: EmailMessage) -> str:
