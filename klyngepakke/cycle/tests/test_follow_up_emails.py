@@ -68,7 +68,15 @@ def test_the_coordinators_are_told_once_at_the_follow_up_date(held_order, smtp_s
     messages = smtp_server.mailbox.wait_for(1)
     assert [str(m["To"]) for m in messages] == [coordinator.email]
     text = smtp_server.mailbox.text_of(messages[0])
-    assert f"/klynger/{held_order.cluster.code}/bestillinger/{held_order.pk}/" in text
+    link = f"http://testserver/klynger/{held_order.cluster.code}/bestillinger/{held_order.pk}/"
+    assert link in text
+    assert str(messages[0]["Subject"]).strip() == f"Tid til opfølgning: {held_order.package.title}"
+    due = held_order.follow_up_due_on
+    months = ["jan.", "feb.", "marts", "april", "maj", "juni", "juli", "aug.", "sept.", "okt.", "nov.", "dec."]
+    assert f"{due.day}. {months[due.month - 1]} {due.year}. Nu er det tid." in " ".join(text.split())
+    html = smtp_server.mailbox.html_of(messages[0])
+    assert f'<a href="{link}"' in html
+    assert "Bestil opfølgningen" in html
     assert Notice.objects.filter(kind="follow_up_due", object_id=held_order.pk).count() == 1
 
 
