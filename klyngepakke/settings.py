@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "klyngepakke.cycle",
     "klyngepakke.support",
     "klyngepakke.demo",
+    "klyngepakke.notifications",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Klyngepakke <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who gets server-error e-mails: "Name <addr>, Name2 <addr2>" or bare addresses.
 ADMINS = [("", a.strip()) for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
+# Notifications (klyngepakke/notifications): the operator's addresses for staff notices
+# (new orders, call requests, rounds under k); empty: every active staff user with an
+# e-mail. The coordinators' response-rate notice goes this many days before the close.
+NOTIFY_STAFF_EMAILS = env_list("NOTIFY_STAFF_EMAILS", [])
+NOTIFY_RESPONSE_RATE_DAYS_BEFORE = env_int("NOTIFY_RESPONSE_RATE_DAYS_BEFORE", 3, minimum=1, maximum=30)
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",

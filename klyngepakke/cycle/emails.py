@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from klyngepakke.cycle.models import Order
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import NotRendered, RenderedEmail, renderer
 from klyngepakke.support.tokens import new_token
@@ -53,21 +52,3 @@ def render_plan_link(message: OutboxMessage) -> RenderedEmail:
 @renderer("practice_plan_status")
 def render_plan_status(message: OutboxMessage) -> RenderedEmail:
     return _plan_email(message, "cycle/email/plan_status.txt", "Hvordan går det med jeres implementeringsplan?")
-
-
-@renderer("follow_up_due")
-def render_follow_up_due(message: OutboxMessage) -> RenderedEmail:
-    order = Order.objects.select_related("cluster", "package").filter(pk=message.payload.get("order")).first()
-    if order is None or order.state not in AFTER_MEETING:
-        raise NotRendered
-    context = {
-        "cluster": order.cluster.name,
-        "package_title": order.package.title,
-        "follow_up_on": order.follow_up_due_on,
-        "link": _site(reverse("surveys:order_detail", args=[order.cluster.code, order.pk])),
-    }
-    with translation.override("da"):
-        return RenderedEmail(
-            subject=f"Tid til opfølgning: {order.package.title}",
-            text=render_to_string("cycle/email/follow_up_due.txt", context),
-        )

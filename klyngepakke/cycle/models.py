@@ -160,7 +160,11 @@ class CycleEvent(models.Model):
 
 
 class FollowUpNotice(models.Model):
-    """That the follow-up date's e-mail to the coordinators was queued (once per order)."""
+    """That the follow-up date's e-mail to the coordinators was queued (once per order).
+
+    No longer written: `notifications.Notice` (kind "follow_up_due") took over, and its
+    migration 0002 copied these rows. Left for a later migration to drop.
+    """
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="follow_up_notice")
     queued_at = models.DateTimeField(default=timezone.now)

@@ -14,19 +14,18 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
+from klyngepakke.registry.models import Cluster, Member
 from klyngepakke.support.tokens import hash_token, looks_like_token
 
 from . import selectors
 from .models import (
     CycleEvent,
     Decision,
-    FollowUpNotice,
     MeasurePoint,
     MeetingRecord,
     Order,
@@ -35,7 +34,7 @@ from .models import (
     PlanToken,
     PracticePlan,
 )
-from .signals import meeting_planned
+from .signals import meeting_planned, order_placed
 
 State = Order.State
 
@@ -90,6 +89,7 @@ def new_order(cluster: Cluster, package: Package, by: AbstractBaseUser | None) -
         raise OrderError("Pakken er ikke indlæst i kataloget.")
     order = Order.objects.create(cluster=cluster, package=package)
     OrderEvent.objects.create(order=order, state=State.ORDERED, by=by)
+    order_placed.send(sender=Order, order=order)  # the consultants hear of it (notifications)
     return order
 
 
@@ -604,29 +604,3 @@ def request_plan_statuses(today: date | None = None) -> int:
                 enqueue("practice_plan_status", address, "Hvordan går det med jeres plan?", {"plan": plan.pk})
         asked += 1
     return asked
-
-
-def notify_follow_ups_due(today: date | None = None) -> int:
-    """At the follow-up date, e-mail the cluster's coordinators once per order.
-
-    The `FollowUpNotice` row is unique per order and inserted with the e-mails in one
-    transaction: a second worker's insert fails and queues nothing.
-    """
-    today = today or timezone.localdate()
-    due = Order.objects.filter(state__in=AFTER_MEETING, follow_up_due_on__lte=today, follow_up_notice__isnull=True)
-    # A follow-up already ordered (through "Bestil pakke" before the date) needs no reminder.
-    due = due.exclude(follow_ups__in=Order.objects.exclude(state=State.DONE))
-    notified = 0
-    for order in list(due.select_related("cluster")):
-        try:
-            with transaction.atomic():
-                FollowUpNotice.objects.create(order=order)
-                users = ClusterAssignment.objects.filter(
-                    cluster_id=order.cluster_id, role=ClusterAssignment.Role.COORDINATOR, user__is_active=True
-                ).exclude(user__email="")
-                for address in sorted(set(users.values_list("user__email", flat=True))):
-                    enqueue("follow_up_due", address, "Tid til opfølgning", {"order": order.pk})
-        except IntegrityError:
-            continue  # another worker did it
-        notified += 1
-    return notified

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # A meeting's plan was saved (`services.plan_meeting`), inside its transaction; keyword
 # argument `order`. Materials drops the order's built meeting files (they show the plan).
 meeting_planned = Signal()
+
+# An order was placed (`services.new_order`), inside its transaction; keyword argument
+# `order`. Notifications tells the consultants.
+order_placed = Signal()

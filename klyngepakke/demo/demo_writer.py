@@ -13,7 +13,9 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.cycle import services as cycle_services
-from klyngepakke.cycle.models import CycleEvent, FollowUpNotice, Order, OrderEvent, PracticePlan
+from klyngepakke.cycle.models import CycleEvent, Order, OrderEvent, PracticePlan
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
 from klyngepakke.surveys import services
@@ -189,7 +191,7 @@ def _after_meeting(kind: str, order: Order, planned: PlannedOrder, packages: dic
     elif kind == "due":
         assert planned.follow_up_due_on is not None
         cycle_services.mark_follow_ups_due(planned.follow_up_due_on)
-        cycle_services.notify_follow_ups_due(planned.follow_up_due_on)
+        notify_follow_ups_due(planned.follow_up_due_on)
     elif kind == "ask":
         assert planned.follow_up_due_on is not None
         days = timedelta(days=cycle_services.STATUS_REQUEST_DAYS_BEFORE)
@@ -222,7 +224,7 @@ def _move_back(started: datetime, when: datetime) -> None:
     PracticePlan.objects.filter(created_at__gte=started).update(created_at=when)
     PracticePlan.objects.filter(updated_at__gte=started).update(updated_at=when)
     PracticePlan.objects.filter(status_request_queued_at__gte=started).update(status_request_queued_at=when)
-    FollowUpNotice.objects.filter(queued_at__gte=started).update(queued_at=when)
+    Notice.objects.filter(queued_at__gte=started).update(queued_at=when)
     OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, created_at__gte=started).update(
         status=OutboxMessage.Status.SENT,
         created_at=when,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from klyngepakke.core.questionnaire import Questionnaire
@@ -12,7 +11,7 @@ from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.outbox.services import NotRendered, RenderedEmail, renderer
 from klyngepakke.support.tokens import new_token
 
-from .models import Invitation, InvitationToken, Round
+from .models import Invitation, InvitationToken
 
 
 def _render(message: OutboxMessage, reminder: bool) -> RenderedEmail:
@@ -56,30 +55,3 @@ def render_invitation(message: OutboxMessage) -> RenderedEmail:
 @renderer("survey_reminder")
 def render_reminder(message: OutboxMessage) -> RenderedEmail:
     return _render(message, reminder=True)
-
-
-@renderer("round_closed_under_k")
-def render_closed_under_k(message: OutboxMessage) -> RenderedEmail:
-    """To a coordinator: the round closed with fewer than k answers, so no results."""
-    from .services import min_group_size
-
-    rounds = Round.objects.select_related("order__cluster", "package_version")
-    round_ = rounds.filter(pk=message.payload.get("round")).first()
-    if round_ is None or round_.closed_at is None:
-        raise NotRendered
-    cluster = round_.order.cluster
-    context = {
-        "cluster": cluster.name,
-        "package_title": round_.package_version.document["title"]["da"],
-        "answered": Invitation.objects.filter(round=round_, answered=True).count(),
-        "invited": Invitation.objects.filter(round=round_).count(),
-        "k": min_group_size(round_),
-        "closed_at": timezone.localtime(round_.closed_at),
-        "link": settings.SITE_URL.rstrip("/") + reverse("surveys:round_detail", args=[cluster.code, round_.pk]),
-    }
-    with translation.override("da"):
-        return RenderedEmail(
-            subject=message.subject,
-            text=render_to_string("surveys/email/closed_under_k.txt", context),
-            html=render_to_string("surveys/email/closed_under_k.html", context),
-        )

@@ -22,10 +22,10 @@ from klyngepakke.cycle import services as cycle
 from klyngepakke.cycle.models import Order
 from klyngepakke.cycle.services import OrderError
 from klyngepakke.outbox.services import enqueue
-from klyngepakke.registry.models import ClusterAssignment, Member
+from klyngepakke.registry.models import Member
 from klyngepakke.support.backoff import run_items, waiting_items
 
-from . import drafts
+from . import drafts, signals
 from .models import Invitation, ResponseCountSnapshot, Round
 from .response_models import Answer, PartialAnswers, Response
 
@@ -63,6 +63,7 @@ def open_round(
     cycle.survey_opened(order, by)
     invite_members(round_)
     ResponseCountSnapshot.objects.create(round=round_, day=timezone.localdate(now), count=0)
+    signals.survey_opened.send(sender=Round, round_=round_)
     return round_
 
 
@@ -156,18 +157,10 @@ def min_group_size(round_: Round) -> int:
 
 def _tell_coordinators_if_under_k(round_: Round) -> None:
     """A round that closed with fewer than k answers has no results to show: the
-    coordinators hear it at once, before they plan the meeting around a deck."""
+    coordinators (and the consultants) hear it at once, before they plan the meeting
+    around a deck (notifications listens to `signals.round_closed`)."""
     answered = Invitation.objects.filter(round=round_, answered=True).count()
-    if answered >= min_group_size(round_):
-        return
-    emails = (
-        ClusterAssignment.objects.filter(cluster_id=round_.order.cluster_id, role=ClusterAssignment.Role.COORDINATOR)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    title = round_.package_version.document["title"]["da"]
-    for email in sorted(set(emails)):
-        enqueue("round_closed_under_k", email, f"For få svar til resultater: {title}", {"round": round_.pk})
+    signals.round_closed.send(sender=Round, round_=round_, answered=answered, k=min_group_size(round_))
 
 
 def close_due_rounds(now: datetime | None = None) -> int:

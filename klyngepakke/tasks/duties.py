@@ -22,8 +22,14 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from klyngepakke.accounts.services import purge_expired_sessions
-from klyngepakke.cycle.services import mark_follow_ups_due, notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.services import mark_follow_ups_due, request_plan_statuses
 from klyngepakke.materials.services import build_missing_materials
+from klyngepakke.notifications.services import (
+    notify_follow_ups_due,
+    notify_materials_ready,
+    notify_meetings_tomorrow,
+    notify_response_rates,
+)
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.support import backoff
@@ -53,10 +59,14 @@ DUTIES: tuple[Duty, ...] = (
     Duty("notify_follow_ups_due", notify_follow_ups_due),
     Duty("request_plan_statuses", request_plan_statuses),
     Duty("queue_due_reminders", queue_due_reminders),
+    Duty("notify_response_rates", notify_response_rates),
+    Duty("notify_meetings_tomorrow", notify_meetings_tomorrow),
     Duty("process_outbox", process_outbox),
     Duty("store_missing_aggregates", store_missing_aggregates),
     Duty("store_missing_comparisons", store_missing_comparisons),
     Duty("build_missing_materials", build_missing_materials),
+    # After the build: the e-mail goes out with the next pass's process_outbox.
+    Duty("notify_materials_ready", notify_materials_ready),
     Duty("prune_task_results", prune_task_results),
     Duty("purge_expired_sessions", purge_expired_sessions),
 )

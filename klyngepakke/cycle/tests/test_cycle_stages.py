@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, MeetingRecord, Order, PracticePlan
+from klyngepakke.cycle.models import MeetingRecord, Order, PracticePlan
 from klyngepakke.cycle.stages import OVERDUE_GRACE_DAYS, Stage, cycle_overview
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.surveys import services as order_services
 from tests import factories
 
@@ -149,8 +151,8 @@ def test_overdue_after_the_grace_unless_a_follow_up_is_ordered(catalogue):
     assert _stage_of(after, ordered.cluster).stage == Stage.FOLLOW_UP_ORDERED
     assert not _stage_of(after, ordered.cluster).overdue
     # Nor is its coordinator told that the follow-up is due: it is ordered.
-    assert services.notify_follow_ups_due(_later(waiting, 1)) == 1
-    assert not FollowUpNotice.objects.filter(order=ordered).exists()
+    assert notify_follow_ups_due(_later(waiting, 1)) == 1
+    assert not Notice.objects.filter(kind="follow_up_due", object_id=ordered.pk).exists()
 
 
 def test_a_cancelled_follow_up_leaves_the_old_order_due(catalogue):

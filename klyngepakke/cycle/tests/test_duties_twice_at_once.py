@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, MeetingRecord, Order, PracticePlan
+from klyngepakke.cycle.models import MeetingRecord, Order, PracticePlan
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.surveys import services as order_services
 from klyngepakke.tasks.tests.test_two_workers_at_once import at_once
@@ -61,12 +63,12 @@ def test_two_workers_ask_each_practice_and_tell_each_coordinator_once():
 
     def worker() -> None:
         services.request_plan_statuses()
-        services.notify_follow_ups_due()
+        notify_follow_ups_due()
 
     at_once(worker, worker)
 
     doctors = sum(o.cluster.practices.values_list("members", flat=True).count() for o in orders)
     assert OutboxMessage.objects.filter(kind="practice_plan_status").count() == doctors
     assert OutboxMessage.objects.filter(kind="follow_up_due").count() == len(orders)
-    assert FollowUpNotice.objects.count() == len(orders)
+    assert Notice.objects.filter(kind="follow_up_due").count() == len(orders)
     assert not PracticePlan.objects.filter(status_request_queued_at__isnull=True).exists()

@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from klyngepakke.cycle import services
-from klyngepakke.cycle.models import FollowUpNotice, PracticePlan
+from klyngepakke.cycle.models import PracticePlan
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.tasks.duties import DUTIES, run_duty
 from tests import factories
@@ -57,18 +59,26 @@ def test_the_coordinators_are_told_once_at_the_follow_up_date(held_order, smtp_s
     factories.coordinator(factories.cluster())  # another cluster's coordinator hears nothing
     services.save_decisions(held_order, decisions(held_order), None)
     held_order.refresh_from_db()
-    assert services.notify_follow_ups_due(held_order.follow_up_due_on - timedelta(days=1)) == 0
+    assert notify_follow_ups_due(held_order.follow_up_due_on - timedelta(days=1)) == 0
 
-    assert services.notify_follow_ups_due(held_order.follow_up_due_on) == 1
-    assert services.notify_follow_ups_due(held_order.follow_up_due_on + timedelta(days=3)) == 0
+    assert notify_follow_ups_due(held_order.follow_up_due_on) == 1
+    assert notify_follow_ups_due(held_order.follow_up_due_on + timedelta(days=3)) == 0
     process_outbox()
     process_outbox()
 
     messages = smtp_server.mailbox.wait_for(1)
     assert [str(m["To"]) for m in messages] == [coordinator.email]
     text = smtp_server.mailbox.text_of(messages[0])
-    assert f"/klynger/{held_order.cluster.code}/bestillinger/{held_order.pk}/" in text
-    assert FollowUpNotice.objects.filter(order=held_order).count() == 1
+    link = f"http://testserver/klynger/{held_order.cluster.code}/bestillinger/{held_order.pk}/"
+    assert link in text
+    assert str(messages[0]["Subject"]).strip() == f"Tid til opfølgning: {held_order.package.title}"
+    due = held_order.follow_up_due_on
+    months = ["jan.", "feb.", "marts", "april", "maj", "juni", "juli", "aug.", "sept.", "okt.", "nov.", "dec."]
+    assert f"{due.day}. {months[due.month - 1]} {due.year}. Nu er det tid." in " ".join(text.split())
+    html = smtp_server.mailbox.html_of(messages[0])
+    assert f'<a href="{link}"' in html
+    assert "Bestil opfølgningen" in html
+    assert Notice.objects.filter(kind="follow_up_due", object_id=held_order.pk).count() == 1
 
 
 def test_the_duties_run_twice_send_nothing_twice(held_order, smtp_server, settings):

@@ -25,16 +25,17 @@ from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import (
     CycleEvent,
     Decision,
-    FollowUpNotice,
     MeetingRecord,
     Order,
     OrderEvent,
     PlanToken,
     PracticePlan,
 )
-from klyngepakke.cycle.services import notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.services import request_plan_statuses
 from klyngepakke.cycle.stages import Stage, cycle_overview
 from klyngepakke.demo import demo, demo_writer
+from klyngepakke.notifications.models import Notice
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.registry import demo as registry_demo
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member, Practice
@@ -465,11 +466,11 @@ def test_a_chosen_measure_point_moves_more_in_the_same_draws(history, db):
 def test_after_the_meeting_everything_lies_in_the_past(history, db):
     now = timezone.now()
     assert not CycleEvent.objects.filter(at__gte=now).exists()
-    assert not FollowUpNotice.objects.filter(queued_at__gte=now).exists()
+    assert not Notice.objects.filter(queued_at__gte=now).exists()
     assert not PracticePlan.objects.filter(status_request_queued_at__gte=now).exists()
     assert not OutboxMessage.objects.filter(created_at__gte=now).exists()
     assert notify_follow_ups_due() == 0
     assert request_plan_statuses(timezone.localdate() - timedelta(days=1)) == 0
     # Every follow-up due has had its e-mail.
     due = Order.objects.filter(state=Order.State.FOLLOW_UP_DUE)
-    assert FollowUpNotice.objects.filter(order__in=due).count() == due.count() > 0
+    assert Notice.objects.filter(kind="follow_up_due", object_id__in=due.values("pk")).count() == due.count() > 0

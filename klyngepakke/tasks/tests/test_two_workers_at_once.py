@@ -104,7 +104,9 @@ class World:
         # Every e-mail for the open rounds sent, and sent once.
         assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).exists()
         sent = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT)
-        assert sent.count() == 3 + 3 + 3  # two rounds' invitations, one round's reminders
+        # Two rounds' invitations, one round's reminders, and the consultant's notice of
+        # each due round closed under k (klyngepakke/notifications).
+        assert sent.count() == 3 + 3 + 3 + 3
         # Aggregates and materials of every closed round, each built once.
         closed = Round.objects.filter(closed_at__isnull=False)
         assert RoundAggregate.objects.filter(round__in=closed).count() == closed.count()
@@ -131,8 +133,8 @@ def test_two_workers_run_every_duty_at_once(smtp_server, settings):
     assert (
         MaterialFile.objects.values("round").distinct().count() == Round.objects.filter(closed_at__isnull=False).count()
     )
-    messages = smtp_server.mailbox.wait_for(9)
-    assert len(messages) == 9
+    messages = smtp_server.mailbox.wait_for(12)
+    assert len(messages) == 12
     assert set(Counter((str(m["To"]), str(m["Subject"])) for m in messages).values()) == {1}
 
 
@@ -164,6 +166,6 @@ def test_two_db_workers_work_one_queue(smtp_server, settings):
     assert set(results.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     assert all(len(r.worker_ids) == 1 for r in results)  # each task run by one worker
     world.check()
-    messages = smtp_server.mailbox.wait_for(9)
-    assert len(messages) == 9
+    messages = smtp_server.mailbox.wait_for(12)
+    assert len(messages) == 12
     assert set(Counter((str(m["To"]), str(m["Subject"])) for m in messages).values()) == {1}
