@@ -143,13 +143,12 @@ class RegistryUpload(models.Model):
     """A registry CSV uploaded on the staff page: kept between its preview and its apply.
 
     The apply refuses unless the stored file still has `sha256` and the registry still
-    gives the previewed plan (`plan_digest`). The file itself (personal data) is dropped
+    gives the plan the preview showed (its digest comes back with the apply form). The file itself (personal data) is dropped
     once applied; unapplied uploads are dropped after a day."""
 
     filename = models.CharField("filnavn", max_length=255)
     data = models.BinaryField("fil", default=b"")
     sha256 = models.CharField("SHA-256", max_length=64)
-    plan_digest = models.CharField("plan", max_length=64, blank=True)
     uploaded_at = models.DateTimeField("uploadet", auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="uploadet af", null=True, on_delete=models.SET_NULL, related_name="+"

@@ -23,3 +23,11 @@ urlpatterns += [
     path("klynger/<slug:code>/medlemmer/runder/<int:round_id>/inviter/", members.invite, name="member_invite"),
     path("klynger/<slug:code>/medlemmer/aendringer/<int:change_id>/fortryd/", members.undo, name="member_undo"),
 ]
+
+from . import registry_import  # noqa: E402
+
+urlpatterns += [
+    path("registret/indlaes/", registry_import.upload, name="registry_upload"),
+    path("registret/indlaes/<int:upload_id>/", registry_import.preview, name="registry_preview"),
+    path("registret/indlaes/<int:upload_id>/anvend/", registry_import.apply, name="registry_apply"),
+]
