@@ -36,8 +36,9 @@ def members_page(cluster: Any) -> dict[str, Any]:
     )
     rounds = [(round_, uninvited_members(round_)) for round_ in open_rounds(cluster.pk)]
     history = list(
-        MemberChange.objects.filter(member__practice__cluster=cluster)
-        .select_related("member", "by", "undoes", "undone_by")[:100]
+        MemberChange.objects.filter(member__practice__cluster=cluster).select_related(
+            "member", "by", "undoes", "undone_by"
+        )[:100]
     )
     return {
         "cluster": cluster,

@@ -135,9 +135,7 @@ def mark_returned(member: Member, *, by: AbstractBaseUser | None) -> Member:
         raise MemberError(f"{member.name} er ikke meldt ud.")
     member.active = True
     member.save(update_fields=["active"])
-    MemberChange.objects.create(
-        member=member, kind=MemberChange.Kind.RETURNED, fields={"active": [False, True]}, by=by
-    )
+    MemberChange.objects.create(member=member, kind=MemberChange.Kind.RETURNED, fields={"active": [False, True]}, by=by)
     return member
 
 
@@ -165,9 +163,7 @@ def undo_change(change: MemberChange, *, by: AbstractBaseUser | None) -> MemberC
     else:
         for field, (_before, after) in change.fields.items():
             if _current(member, field) != after:
-                raise MemberError(
-                    f"{member.name} er ændret siden ({field}); fortryd den seneste ændring først."
-                )
+                raise MemberError(f"{member.name} er ændret siden ({field}); fortryd den seneste ændring først.")
         wanted = {field: before for field, (before, _after) in change.fields.items()}
     if "email" in wanted and wanted["email"] is not None:
         _email_taken(wanted["email"], member.practice.cluster, exclude=member)

@@ -143,8 +143,8 @@ class RegistryUpload(models.Model):
     """A registry CSV uploaded on the staff page: kept between its preview and its apply.
 
     The apply refuses unless the stored file still has `sha256` and the registry still
-    gives the plan the preview showed (its digest comes back with the apply form). The file itself (personal data) is dropped
-    once applied; unapplied uploads are dropped after a day."""
+    gives the plan the preview showed (its digest comes back with the apply form). The
+    file itself (personal data) is dropped once applied; unapplied uploads after a day."""
 
     filename = models.CharField("filnavn", max_length=255)
     data = models.BinaryField("fil", default=b"")

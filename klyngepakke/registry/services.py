@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -23,7 +23,9 @@ DUTY = "queue_due_reminders"
 
 def _queue_for(round_: Round) -> None:
     # A member marked as left (registry.member_services.mark_left) is reminded no more.
-    for invitation in Invitation.objects.filter(round=round_, answered=False, member__active=True).select_related("member"):
+    for invitation in Invitation.objects.filter(round=round_, answered=False, member__active=True).select_related(
+        "member"
+    ):
         enqueue("survey_reminder", invitation.member.email, "Påmindelse om spørgeskema", {"invitation": invitation.pk})
 
 

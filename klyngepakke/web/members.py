@@ -40,7 +40,9 @@ class EmailForm(forms.Form):
     email = forms.CharField(label="Ny e-mailadresse", max_length=254, widget=forms.EmailInput)
 
 
-def _page(request: HttpRequest, cluster: Cluster, *, form: AddMemberForm | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, cluster: Cluster, *, form: AddMemberForm | None = None, status: int = 200
+) -> HttpResponse:
     context = member_selectors.members_page(cluster)
     context["form"] = form or AddMemberForm(cluster)
     context["can_undo"] = can_undo_member_changes(request.user)
@@ -96,7 +98,9 @@ def change_email(request: HttpRequest, code: str, member_id: int) -> HttpRespons
                 messages.success(request, f"{member.name}s e-mailadresse er rettet.")
                 return redirect("web:members", cluster.code)
         status = 400
-    return render(request, "web/members/email.html", {"cluster": cluster, "member": member, "form": form}, status=status)
+    return render(
+        request, "web/members/email.html", {"cluster": cluster, "member": member, "form": form}, status=status
+    )
 
 
 def _state_change(request: HttpRequest, cluster: Cluster, action: Callable[[], str]) -> HttpResponse:
@@ -117,7 +121,9 @@ def leave(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     return _state_change(
         request,
         cluster,
-        lambda: f"{member_services.mark_left(member, by=request.user).name} er meldt ud og inviteres ikke til nye runder.",
+        lambda: (
+            f"{member_services.mark_left(member, by=request.user).name} er meldt ud og inviteres ikke til nye runder."
+        ),
     )
 
 

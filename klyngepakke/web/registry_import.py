@@ -117,9 +117,10 @@ def apply(request: HttpRequest, upload_id: int) -> HttpResponse:
         messages.error(request, f"{len(exc.errors)} fejl i {stored.filename}; intet er ændret.")
         return _preview_page(request, stored, status=400)
     counts = report.members
+    overwritten = len(report.plan.overwrites) if report.plan else 0
+    note = f", {overwritten} lokale ændringer overskrevet" if overwritten else ""
     messages.success(
         request,
-        f"{stored.filename} er indlæst: {counts.created} nye og {counts.updated} ændrede medlemmer"
-        f"{f', {len(report.plan.overwrites)} lokale ændringer overskrevet' if report.plan and report.plan.overwrites else ''}.",
+        f"{stored.filename} er indlæst: {counts.created} nye og {counts.updated} ændrede medlemmer{note}.",
     )
     return redirect("web:registry_preview", stored.pk)

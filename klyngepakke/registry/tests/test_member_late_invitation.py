@@ -63,7 +63,8 @@ def test_a_member_who_left_is_not_invited_and_not_reminded(round_):
 
     reminders.send_reminders_now(round_, None)
     reminded = set(OutboxMessage.objects.filter(kind="survey_reminder").values_list("to", flat=True))
-    assert len(reminded) == 5 and invited.email not in reminded
+    assert len(reminded) == 5
+    assert invited.email not in reminded
 
 
 def test_no_late_invitation_into_a_closed_round(round_):
@@ -101,7 +102,8 @@ def test_the_late_invitation_page_action(round_, coordinator_client):
     response = coord.post(url, follow=True)
     assert "Ét medlem er inviteret." in response.content.decode()
     again = coord.post(url)
-    assert again.status_code == 409 and "Alle aktive medlemmer er allerede inviteret" in again.content.decode()
+    assert again.status_code == 409
+    assert "Alle aktive medlemmer er allerede inviteret" in again.content.decode()
     other = factories.coordinator(factories.cluster())
     outsider = Client()
     outsider.force_login(other)

@@ -52,7 +52,7 @@ def test_add_is_refused(setting, overrides, message):
 
 def test_a_practice_of_another_cluster_is_refused(setting):
     cluster, _practice, _member, other_practice = setting
-    with pytest.raises(MemberError, match="Vælg en praksis i klyngen."):
+    with pytest.raises(MemberError, match=r"Vælg en praksis i klyngen\."):
         add(cluster, other_practice)
     assert not Member.objects.filter(email="ny@laege.example").exists()
 
@@ -70,7 +70,11 @@ def test_add_records_who_and_what(setting):
     member = add(cluster, practice, name="  Ny   Læge ", by=user)
     assert (member.name, member.active, member.practice) == ("Ny Læge", True, practice)
     change = member.changes.get()
-    assert (change.kind, change.by, change.fields["email"]) == (MemberChange.Kind.ADDED, user, [None, "ny@laege.example"])
+    assert (change.kind, change.by, change.fields["email"]) == (
+        MemberChange.Kind.ADDED,
+        user,
+        [None, "ny@laege.example"],
+    )
 
 
 @pytest.mark.parametrize(

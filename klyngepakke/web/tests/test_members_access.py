@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import login
 from klyngepakke.registry.models import ClusterAssignment, Member, MemberChange
 from tests import factories
-
-from conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,8 @@ def test_the_coordinator_of_another_cluster_gets_404_and_changes_nothing(cluster
     for name, how in urls(cluster, member).items():
         assert call(client, how).status_code == 404, name
     member.refresh_from_db()
-    assert member.active and not MemberChange.objects.exists()
+    assert member.active
+    assert not MemberChange.objects.exists()
 
 
 def test_a_member_of_another_cluster_is_404_on_the_own_clusters_address(cluster, other_cluster, coordinator_client):
@@ -67,7 +67,8 @@ def test_a_facilitator_gets_403(cluster, facilitator_client):
 def test_anonymous_is_sent_to_login(cluster):
     member = cluster.practices.first().members.first()
     response = call(Client(), urls(cluster, member)["page"])
-    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
 
 
 def test_only_staff_may_undo(cluster, coordinator_client, staff_client):

@@ -22,7 +22,9 @@ def text(response) -> str:
 
 
 def test_the_cluster_page_links_to_the_members_page_for_a_coordinator(cluster, coord):
-    assert reverse("web:members", args=[cluster.code]) in text(coord.get(reverse("web:cluster_detail", args=[cluster.code])))
+    assert reverse("web:members", args=[cluster.code]) in text(
+        coord.get(reverse("web:cluster_detail", args=[cluster.code]))
+    )
 
 
 def test_add_a_doctor(cluster, coord):
@@ -63,7 +65,8 @@ def test_correct_an_email(cluster, coord):
     url = reverse("web:member_email", args=[cluster.code, member.pk])
     assert member.email in text(coord.get(url))
     bad = coord.post(url, {"email": "ikke-en-adresse"})
-    assert bad.status_code == 400 and "er ikke en gyldig e-mailadresse" in text(bad)
+    assert bad.status_code == 400
+    assert "er ikke en gyldig e-mailadresse" in text(bad)
     response = coord.post(url, {"email": "rettet@laege.example"}, follow=True)
     assert "e-mailadresse er rettet" in text(response)
     member.refresh_from_db()
@@ -74,9 +77,11 @@ def test_leave_and_rejoin(cluster, coord):
     member = cluster.practices.first().members.first()
     leave = reverse("web:member_leave", args=[cluster.code, member.pk])
     response = coord.post(leave, follow=True)
-    assert "er meldt ud" in text(response) and "Meldt ud (1)" in text(response)
+    assert "er meldt ud" in text(response)
+    assert "Meldt ud (1)" in text(response)
     again = coord.post(leave)
-    assert again.status_code == 409 and "er allerede meldt ud" in text(again)
+    assert again.status_code == 409
+    assert "er allerede meldt ud" in text(again)
     coord.post(reverse("web:member_rejoin", args=[cluster.code, member.pk]))
     member.refresh_from_db()
     assert member.active

@@ -44,8 +44,10 @@ def test_preview_lists_what_changes_and_changes_nothing(staff_client, good_csv):
     upload, response = preview_of(staff_client, good_csv)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Nye klynger (2)" in page and "Nye medlemmer (4)" in page
-    assert "soeren@laege.example" in page and "Mette Lund" in page
+    assert "Nye klynger (2)" in page
+    assert "Nye medlemmer (4)" in page
+    assert "soeren@laege.example" in page
+    assert "Mette Lund" in page
     assert "1 medlem meldes ud" not in page  # a new member marked aktiv = nej is new, not leaving
     assert snapshot() == before
     assert hidden(page, "sha256") == upload.sha256 == uploads.sha256(good_csv.encode())
@@ -59,9 +61,12 @@ def test_apply_applies_the_preview_once_and_drops_the_file(staff_client, good_cs
     assert "register.csv er indlæst: 4 nye og 0 ændrede medlemmer." in done.content.decode()
     assert Member.objects.count() == 4
     upload.refresh_from_db()
-    assert upload.applied_at is not None and bytes(upload.data) == b"" and upload.summary["members"]["created"] == 4
+    assert upload.applied_at is not None
+    assert bytes(upload.data) == b""
+    assert upload.summary["members"]["created"] == 4
     again = staff_client.post(apply, {"sha256": hidden(page, "sha256"), "plan": hidden(page, "plan")})
-    assert again.status_code == 409 and "allerede indlæst" in again.content.decode()
+    assert again.status_code == 409
+    assert "allerede indlæst" in again.content.decode()
 
 
 def test_apply_with_another_hash_is_refused(staff_client, good_csv):
@@ -111,7 +116,8 @@ def test_a_bad_file_is_400_with_every_error_by_line_and_column(staff_client):
     assert response.status_code == 400
     assert "register.csv:2: antal_laeger: skal være et helt tal, ikke &#x27;to&#x27;" in page
     assert "register.csv:3: email: ugyldig e-mailadresse &#x27;aase@&#x27;" in page
-    assert not RegistryUpload.objects.exists() and not Member.objects.exists()
+    assert not RegistryUpload.objects.exists()
+    assert not Member.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -132,10 +138,12 @@ def test_bad_files_are_400_never_500(staff_client, content, name, message):
 
 def test_no_file_and_a_too_large_file_are_400(staff_client, monkeypatch, good_csv):
     missing = staff_client.post(UPLOAD, {})
-    assert missing.status_code == 400 and "Vælg registerfilen." in missing.content.decode()
+    assert missing.status_code == 400
+    assert "Vælg registerfilen." in missing.content.decode()
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
     response = post_file(staff_client, good_csv)
-    assert response.status_code == 400 and "Filen er for stor" in response.content.decode()
+    assert response.status_code == 400
+    assert "Filen er for stor" in response.content.decode()
     assert not RegistryUpload.objects.exists()
 
 

@@ -47,9 +47,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}:{entry.line}: {entry.key}: {entry.note}")
             for o in plan.overwrites:
                 verb = "would overwrite" if report.dry_run else "overwrote"
+                when = f"{timezone.localtime(o.at):%Y-%m-%d %H:%M}"
                 self.stdout.write(
                     f"{name}:{o.line}: {verb} a local change of {o.email} ({o.label}: "
-                    f"{o.local_shown} -> {o.file_shown}; changed by {o.by or '-'} {timezone.localtime(o.at):%Y-%m-%d %H:%M})"
+                    f"{o.local_shown} -> {o.file_shown}; changed by {o.by or '-'} {when})"
                 )
         if report.dry_run:
             self.stdout.write("Dry run: nothing was changed.")
