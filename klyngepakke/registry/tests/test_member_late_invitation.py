@@ -97,7 +97,7 @@ def test_the_late_invitation_page_action(round_, coordinator_client):
     coord = coordinator_client(cluster)
     add(round_)
     page = coord.get(reverse("web:members", args=[cluster.code])).content.decode()
-    assert "1 aktive medlem er ikke inviteret til runden: Sen Læge." in page
+    assert "1 aktivt medlem er ikke inviteret til runden: Sen Læge." in page
     url = reverse("web:member_invite", args=[cluster.code, round_.pk])
     response = coord.post(url, follow=True)
     assert "Ét medlem er inviteret." in response.content.decode()
