@@ -158,3 +158,13 @@ def test_only_verified_staff_reach_the_import(coordinator_client, unverified_sta
     assert post_file(coordinator, good_csv).status_code == 403
     assert not Member.objects.exists()
     assert staff_client.get(reverse("web:registry_preview", args=[upload.pk + 99])).status_code == 404
+
+
+def test_a_malformed_upload_request_is_400(staff_client):
+    response = staff_client.post(
+        UPLOAD,
+        data=b'--xyz\r\nContent-Disposition: form-data; name="file"',
+        content_type="multipart/form-data; boundary=xyz",
+    )
+    assert response.status_code == 400
+    assert not RegistryUpload.objects.exists()
