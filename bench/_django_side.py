@@ -52,11 +52,12 @@ def setup_app(package_code: str, count: int, tokens_out: Path) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.utils import timezone
-    from klyngepakke.surveys.tokens import new_token
 
     from klyngepakke.catalogue.models import Package
     from klyngepakke.catalogue.services import load_catalogue
+    from klyngepakke.cycle import services as cycle_services
     from klyngepakke.registry.models import Cluster, Member, Practice, Region
+    from klyngepakke.support.tokens import new_token
     from klyngepakke.surveys import services
     from klyngepakke.surveys.models import Invitation, InvitationToken
 
@@ -79,7 +80,7 @@ def setup_app(package_code: str, count: int, tokens_out: Path) -> None:
         Member(email=f"laege{n}@bench.test", name=f"Læge {n}", practice=practices[n // 2]) for n in range(count)
     )
     # The app's own services: order the package and open a round (one invitation per member).
-    order = services.order_package(cluster, Package.objects.get(code=package_code), None)
+    order = cycle_services.new_order(cluster, Package.objects.get(code=package_code), None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=14), None)
     # One link per invitation, as the e-mail renderer would issue it: only the hash is stored.
     tokens, rows = [], []
@@ -99,7 +100,8 @@ def _sets(pairs) -> list[list[list[str]]]:
 
 
 def verify_app(out: Path) -> None:
-    from klyngepakke.surveys.models import Answer, Invitation, PartialAnswers, Response
+    from klyngepakke.surveys.models import Invitation
+    from klyngepakke.surveys.response_models import Answer, PartialAnswers, Response
 
     rows = Answer.objects.values_list("response_id", "code", "option", "text")
     sets = _sets((response, code, option or text) for response, code, option, text in rows.iterator())

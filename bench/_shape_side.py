@@ -24,6 +24,7 @@ def setup(count: int, tokens: Path) -> None:
 
     from bench._django_side import setup_app
     from klyngepakke.catalogue.models import Package
+    from klyngepakke.cycle import services as cycle_services
     from klyngepakke.registry.models import Cluster, Member, Practice, Region
     from klyngepakke.surveys import services
 
@@ -33,10 +34,10 @@ def setup(count: int, tokens: Path) -> None:
     )
     practice = Practice.objects.create(code="opf-1", name="Lægehuset", cluster=cluster, doctor_count=2)
     Member.objects.create(email="opf1@bench.test", name="Læge O", practice=practice)
-    order = services.order_package(cluster, Package.objects.get(code=PACKAGE), None)
+    order = cycle_services.new_order(cluster, Package.objects.get(code=PACKAGE), None)
     round_ = services.open_round(order, timezone.now() + timedelta(days=14), None)
     services.close_round(round_, None)
-    services.record_meeting_held(order, timezone.localdate(), None)
+    cycle_services.record_meeting_held(order, timezone.localdate(), None)
 
 
 def close_now() -> None:
@@ -53,11 +54,12 @@ def state(out: Path) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from bench._django_side import verify_app
+    from klyngepakke.cycle.models import Order, OrderEvent
     from klyngepakke.materials.models import MaterialFile
     from klyngepakke.outbox.models import OutboxMessage
     from klyngepakke.results.models import RoundAggregate
-    from klyngepakke.surveys.models import Order, OrderEvent, Round
-    from klyngepakke.tasks.models import Backoff
+    from klyngepakke.support.models import Backoff
+    from klyngepakke.surveys.models import Round
 
     responses = out.with_suffix(".responses.json")
     verify_app(responses)

@@ -79,9 +79,10 @@ def top_up(seed: int = 5) -> int:
     from datetime import timedelta
 
     from django.utils import timezone
-    from klyngepakke.surveys.demo_answers import _Respondent, synthetic_answers
 
     from klyngepakke.catalogue.models import Package
+    from klyngepakke.cycle import services as cycle_services
+    from klyngepakke.demo.demo_answers import _Respondent, synthetic_answers
     from klyngepakke.registry.models import Cluster, Practice
     from klyngepakke.surveys import services
     from klyngepakke.surveys.answers import answer_rows
@@ -92,7 +93,7 @@ def top_up(seed: int = 5) -> int:
     without = Cluster.objects.exclude(orders__rounds__closed_at__isnull=False).distinct()
     added = 0
     for cluster in without:
-        order = services.order_package(cluster, package, None)
+        order = cycle_services.new_order(cluster, package, None)
         round_ = services.open_round(order, timezone.now() + timedelta(days=14), None)
         questionnaire = questionnaire_for(round_)
         invitations = list(round_.invitations.select_related("member__practice"))

@@ -108,8 +108,8 @@ def create_rounds(package, sizes: list[int], start: int, effects: dict[int, floa
     `effects`, closed at random moments inside the comparison period `window`."""
     from datetime import timedelta
 
+    from klyngepakke.cycle.models import Order
     from klyngepakke.registry.models import Cluster
-    from klyngepakke.surveys.models import Order
     from klyngepakke.surveys.models import Round as RoundModel
 
     clusters = list(Cluster.objects.filter(pk__in=effects).order_by("pk"))
@@ -147,8 +147,9 @@ def target_round(package, members: int = 42):
     round closes inside its comparison period)."""
     from django.utils import timezone
 
+    from klyngepakke.cycle.models import Order
     from klyngepakke.registry.models import Cluster
-    from klyngepakke.surveys.models import Invitation, Order, Round
+    from klyngepakke.surveys.models import Invitation, Round
     from tests import factories
 
     cluster = factories.survey_cluster(members=members, solo=12, region_code="syddanmark")
@@ -218,7 +219,7 @@ def round_plan(round_) -> str:
     from django.db.models import Count
 
     from klyngepakke.results.responses import _response_ids
-    from klyngepakke.surveys.models import Answer
+    from klyngepakke.surveys.response_models import Answer
 
     ids = _response_ids(round_)
     query = Answer.objects.filter(response_id__in=ids).exclude(option="").values_list("code", "option")

@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from hashlib import sha256
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,7 +49,7 @@ from django.views.generic import RedirectView
 from conftest import add_totp_device, login, verify_second_factor
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import PlanToken, PracticePlan
-from klyngepakke.registry.models import ClusterAssignment
+from klyngepakke.registry.models import ClusterAssignment, MemberChange, RegistryUpload
 from klyngepakke.support.tokens import new_token
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Invitation
@@ -204,6 +205,34 @@ class Sample:
     method: str = "get"
 
 
+def _member(world: World, cluster: Any = None) -> Any:
+    return (cluster or world.cluster).practices.first().members.filter(active=True).first()
+
+
+def _left_member(world: World) -> Any:
+    member = factories.member(world.cluster.practices.first())
+    member.active = False
+    member.save(update_fields=["active"])
+    return member
+
+
+def _imported_change(world: World) -> Any:
+    return MemberChange.objects.create(
+        member=_member(world), kind=MemberChange.Kind.IMPORTED, fields={"name": ["Gammelt", "Nyt"]}
+    )
+
+
+def _upload(world: World) -> Any:
+    data = (
+        b"region;klynge_kode;klynge_navn;praksis_kode;praksis_navn;praksis_type;antal_laeger;navn;email;rolle;aktiv\n"
+    )
+    return RegistryUpload.objects.create(filename="register.csv", data=data, sha256=sha256(data).hexdigest())
+
+
+def _staff_only(staff: Outcome) -> dict[str, Outcome]:
+    return row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=staff)
+
+
 MATRIX: dict[str, list[Sample]] = {
     # --- web
     "web:home": [Sample("home", lambda w: reverse("web:home"), logged_in(OK))],
@@ -232,6 +261,97 @@ MATRIX: dict[str, list[Sample]] = {
             "unknown cluster",
             lambda w: reverse("web:cluster_detail", args=["findes-ikke"]),
             row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    # --- web: the members page (coordinators and staff; facilitators 403). The POST
+    # samples are chosen so that no actor changes anything: leave an already-left member,
+    # re-admit an active one, invite when everyone is invited, undo an import's change.
+    "web:members": [
+        Sample("members", lambda w: reverse("web:members", args=[w.cluster.code]), manage_page(OK)),
+    ],
+    "web:member_add": [
+        Sample(
+            "POST add without data",
+            lambda w: reverse("web:member_add", args=[w.cluster.code]),
+            manage_page(Outcome(400)),
+            method="post",
+        ),
+    ],
+    "web:member_email": [
+        Sample(
+            "correct e-mail",
+            lambda w: reverse("web:member_email", args=[w.cluster.code, _member(w).pk]),
+            manage_page(OK),
+        ),
+        Sample(
+            "POST e-mail without data",
+            lambda w: reverse("web:member_email", args=[w.cluster.code, _member(w).pk]),
+            manage_page(Outcome(400)),
+            method="post",
+        ),
+        Sample(
+            "another cluster's member under the own cluster's code",
+            lambda w: reverse("web:member_email", args=[w.cluster.code, _member(w, w.other_cluster).pk]),
+            row(anonymous=LOGIN, coordinator=NOT_FOUND, facilitator=FORBIDDEN, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    "web:member_leave": [
+        Sample(
+            "POST leave a member who left",
+            lambda w: reverse("web:member_leave", args=[w.cluster.code, _left_member(w).pk]),
+            manage_page(CONFLICT),
+            method="post",
+        ),
+    ],
+    "web:member_rejoin": [
+        Sample(
+            "POST re-admit an active member",
+            lambda w: reverse("web:member_rejoin", args=[w.cluster.code, _member(w).pk]),
+            manage_page(CONFLICT),
+            method="post",
+        ),
+    ],
+    "web:member_invite": [
+        Sample(
+            "POST invite when everyone is invited",
+            lambda w: reverse("web:member_invite", args=[w.cluster.code, w.round.pk]),
+            manage_page(CONFLICT),
+            method="post",
+        ),
+        Sample(
+            "POST invite under another cluster's code",
+            lambda w: reverse("web:member_invite", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+            method="post",
+        ),
+    ],
+    "web:member_undo": [
+        Sample(
+            "POST undo an import's change",
+            lambda w: reverse("web:member_undo", args=[w.cluster.code, _imported_change(w).pk]),
+            row(anonymous=LOGIN, coordinator=FORBIDDEN, other=NOT_FOUND, staff=CONFLICT),
+            method="post",
+        ),
+    ],
+    # --- web: the registry import (staff only)
+    "web:registry_upload": [
+        Sample("registry upload", lambda w: reverse("web:registry_upload"), _staff_only(OK)),
+        Sample(
+            "POST registry upload without a file",
+            lambda w: reverse("web:registry_upload"),
+            _staff_only(Outcome(400)),
+            method="post",
+        ),
+    ],
+    "web:registry_preview": [
+        Sample("registry preview", lambda w: reverse("web:registry_preview", args=[_upload(w).pk]), _staff_only(OK)),
+    ],
+    "web:registry_apply": [
+        Sample(
+            "POST registry apply without the file's hash",
+            lambda w: reverse("web:registry_apply", args=[_upload(w).pk]),
+            _staff_only(CONFLICT),
+            method="post",
         ),
     ],
     "web:package_list": [Sample("package list", lambda w: reverse("web:package_list"), logged_in(OK))],
@@ -662,6 +782,11 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     # The task queue's history is read-only in the admin (django-tasks-db's own admin).
     ("django_tasks_database.dbtaskresult", "add"): FORBIDDEN,
     ("django_tasks_database.dbtaskresult", "delete"): FORBIDDEN,
+    # Member changes are made on the members page (or undone by its action), never by hand;
+    # registry uploads come from the staff import page.
+    ("registry.memberchange", "add"): FORBIDDEN,
+    ("registry.memberchange", "delete"): FORBIDDEN,
+    ("registry.registryupload", "add"): FORBIDDEN,
 }
 
 # One object per admin model, for the change, history and delete samples. Models not
@@ -672,6 +797,8 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "registry.practice": lambda w: w.cluster.practices.first(),
     "registry.member": lambda w: factories.member(w.cluster.practices.first()),
     "registry.clusterassignment": lambda w: w.coordinator.cluster_assignments.first(),
+    "registry.memberchange": _imported_change,
+    "registry.registryupload": _upload,
     "catalogue.package": lambda w: w.package,
     "catalogue.packageversion": lambda w: w.package.current_version,
     "auth.user": lambda w: w.coordinator,

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Cluster, ClusterAssignment
+from .models import Cluster, ClusterAssignment, Member
 
 
 def visible_clusters(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cluster]:
@@ -46,3 +46,25 @@ def cluster_for(user: AbstractBaseUser | AnonymousUser, code: str, *, manage: bo
     if manage and not can_manage(user, cluster):
         raise PermissionDenied("Kun klyngens koordinatorer og operatørens konsulenter kan gøre dette.")
     return cluster
+
+
+def member_for(user: AbstractBaseUser | AnonymousUser, code: str, member_id: int) -> tuple[Cluster, Member]:
+    """A member of a cluster `user` may manage (its coordinators, staff): 404 for a
+    member of another cluster, 403 for a facilitator (members are maintained, not read,
+    on the members page; the cluster page lists them)."""
+    cluster = cluster_for(user, code, manage=True)
+    member = Member.objects.select_related("practice").filter(pk=member_id, practice__cluster=cluster).first()
+    if member is None:
+        raise Http404("Medlemmet findes ikke.")
+    return cluster, member
+
+
+def can_undo_member_changes(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Only the operator's staff undo a member change (the coordinator re-admits a member
+    who left, or corrects an address, as a new change)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_import_registry(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The registry import is the operator's: staff only (their login has a second factor)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)

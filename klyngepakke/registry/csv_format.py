@@ -102,6 +102,13 @@ class RowError:
         return f"{self.line}: {self.column}: {self.message}" if self.column else f"{self.line}: {self.message}"
 
 
+def error_line(filename: str, error: RowError) -> str:
+    """An error as the import command prints it (and the staff page lists it):
+    `FILE:LINE: column: message`, without the column when it has none."""
+    column = f" {error.column}:" if error.column else ""
+    return f"{filename}:{error.line}:{column} {error.message}"
+
+
 @dataclass(frozen=True)
 class RegistryRow:
     """One parsed row. Practice fields are empty for a cluster-only row, member fields

@@ -99,3 +99,75 @@ class ClusterAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.cluster} ({self.get_role_display()})"
+
+
+class MemberChange(models.Model):
+    """One change to a member: by a coordinator or a consultant on the members page, by
+    an undo, or by a registry import. The history the operator reads and undoes; a
+    registry import lists the local changes it overwrites (docs/registry-csv.md)."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Tilføjet"
+        CHANGED = "changed", "Ændret"
+        LEFT = "left", "Udmeldt"
+        RETURNED = "returned", "Genindmeldt"
+        UNDONE = "undone", "Fortrudt"
+        IMPORTED = "imported", "Ændret af registerimport"
+
+    member = models.ForeignKey(Member, verbose_name="medlem", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("ændring", max_length=16, choices=Kind.choices)
+    # {field: [before, after]} for the fields it changed (email, name, practice, role, active).
+    fields = models.JSONField("felter", default=dict)
+    at = models.DateTimeField("tidspunkt", auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="af", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undoes = models.OneToOneField(
+        "self", verbose_name="fortryder", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "medlemsændring"
+        verbose_name_plural = "medlemsændringer"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind != self.Kind.IMPORTED
+
+
+class RegistryUpload(models.Model):
+    """A registry CSV uploaded on the staff page: kept between its preview and its apply.
+
+    The apply refuses unless the stored file still has `sha256` and the registry still
+    gives the plan the preview showed (its digest comes back with the apply form). The
+    file itself (personal data) is dropped once applied; unapplied uploads after a day."""
+
+    filename = models.CharField("filnavn", max_length=255)
+    data = models.BinaryField("fil", default=b"")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("uploadet", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="uploadet af", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField("indlæst", null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="indlæst af",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.JSONField("resultat", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "registerupload"
+        verbose_name_plural = "registeruploads"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -8,12 +8,14 @@ from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import demo, selectors
 from .csv_format import RegistryRow, RowError, read_registry_csv, write_registry_csv
-from .models import Cluster, ClusterAssignment, Member, Practice, Region
+from .import_plan import ImportPlan, plan_import
+from .models import Cluster, ClusterAssignment, Member, MemberChange, Practice, Region
 
 # -- CSV import and export -------------------------------------------------------------
 
@@ -33,6 +35,10 @@ class Counts:
     unchanged: int = 0
 
 
+class RegistryImportStale(Exception):
+    """The registry changed since the preview: the plan is no longer the one shown."""
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -40,26 +46,69 @@ class ImportReport:
     practices: Counts = field(default_factory=Counts)
     members: Counts = field(default_factory=Counts)
     dry_run: bool = False
+    plan: ImportPlan | None = None
 
     @property
     def changed(self) -> bool:
         return any(c.created or c.updated for c in (self.clusters, self.practices, self.members))
 
 
-def import_registry(data: bytes | str, filename: str = "", *, dry_run: bool = False) -> ImportReport:
-    """Validate the whole file, then create or update clusters, practices and members by
-    code and e-mail in one transaction. Never deletes. Raises RegistryImportInvalid with
-    every error when anything is wrong; then nothing is changed. `dry_run` rolls back."""
+def read_registry(data: bytes | str, filename: str = "") -> list[RegistryRow]:
+    """The file's rows; RegistryImportInvalid with every error when anything is wrong."""
     region_codes = set(Region.objects.values_list("code", flat=True))
     result = read_registry_csv(data, region_codes, filename)
     if result.errors:
         raise RegistryImportInvalid(result.errors)
+    return result.rows
+
+
+def import_registry(
+    data: bytes | str,
+    filename: str = "",
+    *,
+    dry_run: bool = False,
+    expected_digest: str | None = None,
+    by: AbstractBaseUser | None = None,
+) -> ImportReport:
+    """Validate the whole file, then create or update clusters, practices and members by
+    code and e-mail in one transaction. Never deletes. Raises RegistryImportInvalid with
+    every error when anything is wrong; then nothing is changed. `dry_run` rolls back.
+
+    The report's plan lists what changed, with the local member changes it overwrote
+    (import_plan). With `expected_digest` (the staff page's preview) the import is
+    refused with RegistryImportStale unless the plan is still exactly that one."""
+    rows = read_registry(data, filename)
     with transaction.atomic():
-        report = _apply(result.rows)
+        plan = plan_import(rows)
+        if expected_digest is not None and plan.digest != expected_digest:
+            raise RegistryImportStale(
+                "Registret er ændret, siden forhåndsvisningen blev vist. Se forhåndsvisningen igen, før filen indlæses."
+            )
+        report = _apply(rows, plan.member_matches)
+        _record_member_changes(plan, by)
+        report.plan = plan
         report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _record_member_changes(plan: ImportPlan, by: AbstractBaseUser | None) -> None:
+    """One IMPORTED change per member the import changed: the history the members page
+    shows, and the point from which later local changes count as local again."""
+    by_email = {m.email: m for m in plan.member_matches.values()}
+    MemberChange.objects.bulk_create(
+        (
+            MemberChange(
+                member=by_email[entry.key],
+                kind=MemberChange.Kind.IMPORTED,
+                fields={c.field: [c.before, c.after] for c in entry.changes},
+                by=by,
+            )
+            for entry in plan.members.changed
+        ),
+        batch_size=500,
+    )
 
 
 def export_registry(out: TextIO, *, bom: bool = False) -> int:
@@ -67,7 +116,7 @@ def export_registry(out: TextIO, *, bom: bool = False) -> int:
     return write_registry_csv(selectors.registry_rows(), out, bom=bom)
 
 
-def _apply(rows: list[RegistryRow]) -> ImportReport:
+def _apply(rows: list[RegistryRow], members: Mapping[str, Member] | None = None) -> ImportReport:
     report = ImportReport(rows=len(rows))
     regions = Region.objects.in_bulk(field_name="code")
     cluster_rows: dict[str, RegistryRow] = {}
@@ -110,7 +159,7 @@ def _apply(rows: list[RegistryRow]) -> ImportReport:
     practice_ids = dict(Practice.objects.filter(code__in=practice_rows).values_list("code", "pk"))
     _sync(
         Member,
-        _members_by_email(member_rows.values()),
+        members if members is not None else _members_by_email(member_rows.values()),
         {
             key: (
                 {"email": r.email},

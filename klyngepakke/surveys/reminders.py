@@ -22,7 +22,10 @@ DUTY = "queue_due_reminders"
 
 
 def _queue_for(round_: Round) -> None:
-    for invitation in Invitation.objects.filter(round=round_, answered=False).select_related("member"):
+    # A member marked as left (registry.member_services.mark_left) is reminded no more.
+    for invitation in Invitation.objects.filter(round=round_, answered=False, member__active=True).select_related(
+        "member"
+    ):
         enqueue("survey_reminder", invitation.member.email, "Påmindelse om spørgeskema", {"invitation": invitation.pk})
 
 

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.cycle.models import Order
+from klyngepakke.registry.models import Member
 from klyngepakke.support.tokens import hash_token, looks_like_token
 from klyngepakke.surveys.models import Invitation, InvitationToken, ResponseCountSnapshot, Round
 
@@ -234,3 +235,24 @@ def shown_response_count(round_: Round) -> int:
         return Invitation.objects.filter(round=round_, answered=True).count()
     latest = ResponseCountSnapshot.objects.filter(round=round_).order_by("-day").values_list("count", flat=True)
     return latest.first() or 0
+
+
+def uninvited_members(round_: Any) -> list[Member]:
+    """The cluster's active members that an open round has not invited (what invite_late
+    would invite)."""
+    if not round_.is_open:
+        return []
+    return list(
+        Member.objects.filter(practice__cluster_id=round_.order.cluster_id, active=True)
+        .exclude(invitations__round=round_)
+        .select_related("practice")
+        .order_by("name")
+    )
+
+
+def open_rounds(cluster_id: int) -> list[Any]:
+    return list(
+        Round.objects.filter(order__cluster_id=cluster_id, closed_at__isnull=True)
+        .select_related("order__package", "package_version")
+        .order_by("opened_at")
+    )

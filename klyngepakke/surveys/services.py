@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.services import lock_version
 from klyngepakke.cycle import services as cycle
-from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.cycle.services import OrderError
 from klyngepakke.outbox.services import enqueue
+from klyngepakke.registry.member_services import MemberError
 from klyngepakke.registry.models import Member
 from klyngepakke.support.backoff import run_items, waiting_items
 
-from . import drafts, signals
+from . import drafts, selectors, signals
 from .models import Invitation, ResponseCountSnapshot, Round
 from .response_models import Answer, PartialAnswers, Response
 
@@ -357,3 +358,25 @@ def save_partial(invitation_id: int, answers: dict[str, object], key: bytes, *, 
             PartialAnswers.objects.create(invitation_id=invitation_id, sealed=sealed)
     except IntegrityError:  # a second tab created it meanwhile
         PartialAnswers.objects.filter(invitation_id=invitation_id).update(sealed=sealed)
+
+
+@transaction.atomic
+def invite_late(round_: Any, *, by: AbstractBaseUser | None) -> int:
+    """Invite to an open round the cluster's active members it has not invited yet (added
+    after it opened, or back from having left): each gets an invitation and the normal
+    invitation e-mail with a fresh link, through the outbox. Returns how many."""
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("order__cluster").get(pk=round_.pk)
+    if not round_.is_open or round_.closes_at <= timezone.now():
+        raise MemberError("Runden er lukket; nye medlemmer kan kun inviteres til en åben runde.")
+    waiting = selectors.uninvited_members(round_)
+    if not waiting:
+        raise MemberError("Alle aktive medlemmer er allerede inviteret til runden.")
+    before = Invitation.objects.filter(round=round_).count()
+    invited = invite_members(round_)
+    OrderEvent.objects.create(
+        order=round_.order,
+        state=round_.order.state,
+        by=by,
+        note=f"{invited} medlem(mer) inviteret efter åbningen ({before} før)",
+    )
+    return invited

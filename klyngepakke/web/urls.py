@@ -11,3 +11,23 @@ urlpatterns = [
     path("pakker/", views.package_list, name="package_list"),
     path("pakker/<slug:code>/", views.package_detail, name="package_detail"),
 ]
+
+from . import members  # noqa: E402
+
+urlpatterns += [
+    path("klynger/<slug:code>/medlemmer/", members.members, name="members"),
+    path("klynger/<slug:code>/medlemmer/tilfoej/", members.add, name="member_add"),
+    path("klynger/<slug:code>/medlemmer/<int:member_id>/email/", members.change_email, name="member_email"),
+    path("klynger/<slug:code>/medlemmer/<int:member_id>/udmeld/", members.leave, name="member_leave"),
+    path("klynger/<slug:code>/medlemmer/<int:member_id>/genindmeld/", members.rejoin, name="member_rejoin"),
+    path("klynger/<slug:code>/medlemmer/runder/<int:round_id>/inviter/", members.invite, name="member_invite"),
+    path("klynger/<slug:code>/medlemmer/aendringer/<int:change_id>/fortryd/", members.undo, name="member_undo"),
+]
+
+from . import registry_import  # noqa: E402
+
+urlpatterns += [
+    path("registret/indlaes/", registry_import.upload, name="registry_upload"),
+    path("registret/indlaes/<int:upload_id>/", registry_import.preview, name="registry_preview"),
+    path("registret/indlaes/<int:upload_id>/anvend/", registry_import.apply, name="registry_apply"),
+]

@@ -9,6 +9,7 @@ count, meeting materials) is stored by the scheduler or by a POST, never by a re
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,12 @@ POST_ONLY = {
     "set_language",
     "cycle:order_follow_up",
     "cycle:plan_send",
+    "web:member_add",
+    "web:member_leave",
+    "web:member_rejoin",
+    "web:member_invite",
+    "web:member_undo",
+    "web:registry_apply",
 }
 
 
@@ -183,6 +190,8 @@ def cluster_pages(site) -> list[str]:
         reverse("surveys:order_new", args=[code]),
         reverse("results:round", args=[code, closed.pk]),
         reverse("results:round", args=[code, open_.pk]),
+        reverse("web:members", args=[code]),
+        reverse("web:member_email", args=[code, site["cluster"].practices.first().members.first().pk]),
     ]
     pages += [reverse("materials:download", args=[code, closed.pk, e.code]) for e in exporters()]
     pages += [
@@ -205,7 +214,22 @@ def post_only(site) -> list[tuple[str, list]]:
         ("set_language", []),
         ("cycle:order_follow_up", [code, closed.order_id]),
         ("cycle:plan_send", [code, closed.order_id, site["plans"][0].pk]),
+        ("web:member_add", [code]),
+        ("web:member_leave", [code, 1]),
+        ("web:member_rejoin", [code, 1]),
+        ("web:member_invite", [code, site["open"].pk]),
+        ("web:member_undo", [code, 1]),
     ]
+
+
+def registry_upload():
+    """A registry file uploaded on the staff page, not yet applied (its preview reads)."""
+    from klyngepakke.registry.services import export_registry
+    from klyngepakke.registry.uploads import store_upload
+
+    out = io.StringIO()
+    export_registry(out)
+    return store_upload(out.getvalue().encode(), "register.csv", None)
 
 
 def test_every_staff_page_only_reads(site):
@@ -220,6 +244,9 @@ def test_every_staff_page_only_reads(site):
         reverse("results:round_json", args=[site["closed"].pk]),
         reverse("accounts:otp_verify"),
         reverse("accounts:otp_setup"),
+        reverse("web:registry_upload"),
+        reverse("web:registry_preview", args=[registry_upload().pk]),
+        reverse("web:registry_apply", args=[registry_upload().pk]),
     ]
     for url in pages:
         get(client, url, writes)
@@ -337,5 +364,6 @@ def test_every_named_route_is_walked_above(site):
         "results:round", "results:national", "results:round_json", "materials:download",
         "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
         "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",
+        "web:members", "web:member_email", "web:registry_upload", "web:registry_preview",
     } | POST_ONLY  # fmt: skip
     assert route_names() - covered == set()

@@ -2,7 +2,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from klyngepakke.registry.csv_format import error_line
 from klyngepakke.registry.services import RegistryImportInvalid, import_registry
 
 
@@ -29,8 +31,7 @@ class Command(BaseCommand):
             report = import_registry(data, name, dry_run=options["dry_run"])
         except RegistryImportInvalid as exc:
             for error in exc.errors:
-                column = f" {error.column}:" if error.column else ""
-                self.stderr.write(f"{name}:{error.line}:{column} {error.message}")
+                self.stderr.write(error_line(name, error))
             raise CommandError(f"{len(exc.errors)} error(s) in {name}; nothing was changed.") from exc
         for label, counts in (
             ("clusters", report.clusters),
@@ -40,6 +41,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
             )
+        plan = report.plan
+        if plan is not None:
+            for entry in plan.old_addresses:
+                self.stdout.write(f"{name}:{entry.line}: {entry.key}: {entry.note}")
+            for o in plan.overwrites:
+                verb = "would overwrite" if report.dry_run else "overwrote"
+                when = f"{timezone.localtime(o.at):%Y-%m-%d %H:%M}"
+                self.stdout.write(
+                    f"{name}:{o.line}: {verb} a local change of {o.email} ({o.label}: "
+                    f"{o.local_shown} -> {o.file_shown}; changed by {o.by or '-'} {when})"
+                )
         if report.dry_run:
             self.stdout.write("Dry run: nothing was changed.")
         else:
