@@ -40,6 +40,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
             )
+        access = report.access
+        if access.managed:
+            self.stdout.write(
+                f"logins: {access.logins_created} created; cluster access: {access.granted} granted, "
+                f"{access.role_changed} role changed, {access.revoked} revoked"
+            )
+        else:
+            self.stdout.write("logins: untouched (the file has no klyngerolle column)")
         if report.dry_run:
             self.stdout.write("Dry run: nothing was changed.")
         else:
