@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Cluster, ClusterAssignment, Member, Practice, Region
+from .models import AccessChange, Cluster, ClusterAssignment, Member, Practice, Region
 
 
 @admin.register(Region)
@@ -48,4 +48,27 @@ class MemberAdmin(admin.ModelAdmin):
 class ClusterAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "cluster", "role"]
     list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "cluster__name"]
     autocomplete_fields = ["user", "cluster"]
+    # Removing access loses no data (and the registry import may grant it again); Django's
+    # confirmation page lists what goes.
+    actions = ["delete_selected"]
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """The history the registry import writes; read-only."""
+
+    list_display = ["at", "change", "username", "cluster_name", "role", "source"]
+    list_filter = ["change", "role"]
+    search_fields = ["username", "cluster_name", "source"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

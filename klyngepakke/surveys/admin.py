@@ -11,14 +11,32 @@ from .models import Order, OrderEvent, Round
 
 
 class OrderEventInline(admin.TabularInline):
+    # Danish column headers through display methods: verbose names on OrderEvent's
+    # fields would need a migration of the order tables (moving in the restructuring).
     model = OrderEvent
-    fields = ["at", "state", "by", "note"]
+    fields = ["event_at", "event_state", "event_by", "event_note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Tidspunkt")
+    def event_at(self, obj):
+        return obj.at
+
+    @admin.display(description="Ny status")
+    def event_state(self, obj):
+        return obj.get_state_display()
+
+    @admin.display(description="Af")
+    def event_by(self, obj):
+        return (obj.by.get_full_name() or obj.by.get_username()) if obj.by else "-"
+
+    @admin.display(description="Bemærkning")
+    def event_note(self, obj):
+        return obj.note or "-"
 
 
 @admin.register(Order)
@@ -50,7 +68,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["pk", "order", "opened_at", "closes_at", "closed_at"]
+    list_display = ["round_name", "order", "opened_at", "closes_at", "closed_at"]
     list_filter = ["order__package"]
     readonly_fields = ["order", "package_version", "opened_at", "closes_at", "closed_at", "reminder_days"]
 
@@ -59,3 +77,7 @@ class RoundAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Runde", ordering="pk")
+    def round_name(self, obj):
+        return f"Runde {obj.pk}"

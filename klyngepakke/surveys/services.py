@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.services import lock_version
+from klyngepakke.formats import danish_date
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, ClusterAssignment, Member
 from klyngepakke.tasks.backoff import run_items, waiting_items
@@ -177,7 +178,7 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
     round_.closes_at = closes_at
     round_.save(update_fields=["closes_at"])
     OrderEvent.objects.create(
-        order=round_.order, state=round_.order.state, by=by, note=f"Runde forlænget til {closes_at:%d.%m.%Y}"
+        order=round_.order, state=round_.order.state, by=by, note=f"Runde forlænget til {danish_date(closes_at)}"
     )
     return round_
 

@@ -8,6 +8,7 @@ kind of process and its host.
 from __future__ import annotations
 
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class Backoff(models.Model):
@@ -46,3 +47,12 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.host}"
+
+
+class BackgroundTask(DBTaskResult):
+    """django-tasks' result row, named in Danish in the admin (a proxy: no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "baggrundsopgave"
+        verbose_name_plural = "baggrundsopgaver"
