@@ -4,16 +4,25 @@ their owner on the site, never here."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin
 from django_otp.plugins.otp_totp import admin as otp_totp_admin  # registers TOTPDevice first
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from klyngepakke.formats import danish_datetime
 
 from .models import AuthenticatorDevice
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 del otp_totp_admin
+
+
+def _when(value: datetime | None) -> str:
+    """Copenhagen time in Danish; the change form would show a callable's datetime in UTC."""
+    return danish_datetime(value) if value else "-"
 
 
 class AuthenticatorDeviceForm(forms.ModelForm):
@@ -46,12 +55,12 @@ class AuthenticatorDeviceAdmin(admin.ModelAdmin):
         return obj.confirmed
 
     @admin.display(description="Oprettet", ordering="created_at")
-    def created(self, obj: AuthenticatorDevice) -> object:
-        return obj.created_at
+    def created(self, obj: AuthenticatorDevice) -> str:
+        return _when(obj.created_at)
 
     @admin.display(description="Sidst brugt", ordering="last_used_at")
-    def last_used(self, obj: AuthenticatorDevice) -> object:
-        return obj.last_used_at
+    def last_used(self, obj: AuthenticatorDevice) -> str:
+        return _when(obj.last_used_at)
 
     @admin.display(description="Forkerte koder i træk")
     def failures(self, obj: AuthenticatorDevice) -> int:

@@ -7,6 +7,8 @@ has not answered.
 
 from django.contrib import admin
 
+from klyngepakke.formats import danish_datetime
+
 from .models import Order, OrderEvent, Round
 
 
@@ -24,7 +26,7 @@ class OrderEventInline(admin.TabularInline):
 
     @admin.display(description="Tidspunkt")
     def event_at(self, obj):
-        return obj.at
+        return danish_datetime(obj.at)
 
     @admin.display(description="Ny status")
     def event_state(self, obj):

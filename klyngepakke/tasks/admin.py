@@ -3,16 +3,26 @@ admin that django-tasks-db registers)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django_tasks_db import admin as tasks_db_admin  # registers DBTaskResult first
 from django_tasks_db.models import DBTaskResult
+
+from klyngepakke.formats import danish_datetime
 
 from .models import BackgroundTask
 
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 del tasks_db_admin
+
+
+def _when(value: datetime | None) -> str:
+    """Copenhagen time in Danish; the change form would show a callable's datetime in UTC."""
+    return danish_datetime(value) if value else "-"
+
 
 STATUS_DA = {
     "READY": "Venter",
@@ -38,16 +48,16 @@ class BackgroundTaskAdmin(admin.ModelAdmin):
         return STATUS_DA.get(str(obj.status), str(obj.status))
 
     @admin.display(description="Sat i kø", ordering="enqueued_at")
-    def enqueued(self, obj: BackgroundTask) -> object:
-        return obj.enqueued_at
+    def enqueued(self, obj: BackgroundTask) -> str:
+        return _when(obj.enqueued_at)
 
     @admin.display(description="Startet", ordering="started_at")
-    def started(self, obj: BackgroundTask) -> object:
-        return obj.started_at
+    def started(self, obj: BackgroundTask) -> str:
+        return _when(obj.started_at)
 
     @admin.display(description="Færdig", ordering="finished_at")
-    def finished(self, obj: BackgroundTask) -> object:
-        return obj.finished_at
+    def finished(self, obj: BackgroundTask) -> str:
+        return _when(obj.finished_at)
 
     @admin.display(description="Fejltype")
     def error(self, obj: BackgroundTask) -> str:
