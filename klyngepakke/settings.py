@@ -263,6 +263,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
+# Danish date formats ("22. okt. 2026", "kl. 15.30"): klyngepakke/formats/da/formats.py.
+FORMAT_MODULE_PATH = ["klyngepakke.formats"]
 USE_I18N = True
 USE_TZ = True
 

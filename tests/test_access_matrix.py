@@ -49,7 +49,7 @@ from django.views.generic import RedirectView
 from conftest import add_totp_device, login, verify_second_factor
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import PlanToken, PracticePlan
-from klyngepakke.registry.models import ClusterAssignment, MemberChange, RegistryUpload
+from klyngepakke.registry.models import AccessChange, ClusterAssignment, MemberChange, RegistryUpload
 from klyngepakke.support.tokens import new_token
 from klyngepakke.surveys import services
 from klyngepakke.surveys.models import Invitation
@@ -697,6 +697,27 @@ MATRIX: dict[str, list[Sample]] = {
         ),
     ],
     "accounts:account": [Sample("account", lambda w: reverse("accounts:account"), logged_in(OK))],
+    # Password reset: for everyone (a logged-in user may ask too); one answer for all.
+    "accounts:password_reset": [
+        Sample("reset request", lambda w: reverse("accounts:password_reset"), everyone(OK)),
+        # Without an address: the form's error (400), for everyone alike.
+        Sample(
+            "POST reset request", lambda w: reverse("accounts:password_reset"), everyone(Outcome(400)), method="post"
+        ),
+    ],
+    "accounts:password_reset_done": [
+        Sample("reset sent", lambda w: reverse("accounts:password_reset_done"), everyone(OK))
+    ],
+    "accounts:password_reset_confirm": [
+        Sample(
+            "reset link, wrong token",
+            lambda w: reverse("accounts:password_reset_confirm", args=["MQ", "abc-0123456789abcdef"]),
+            everyone(OK),  # the "link no longer works" page
+        )
+    ],
+    "accounts:password_reset_complete": [
+        Sample("reset complete", lambda w: reverse("accounts:password_reset_complete"), everyone(OK))
+    ],
     "accounts:password_change": [
         Sample("password change", lambda w: reverse("accounts:password_change"), logged_in(OK))
     ],
@@ -735,21 +756,8 @@ MATRIX: dict[str, list[Sample]] = {
             row(anonymous=ADMIN_LOGIN, coordinator=ADMIN_LOGIN, other=ADMIN_LOGIN, staff=OK),
         )
     ],
-    # OTP_ADMIN_HIDE_SENSITIVE_DATA: no staff login may read another's TOTP secret.
-    "admin:otp_totp_totpdevice_config": [
-        Sample(
-            "TOTP secret",
-            lambda w: reverse("admin:otp_totp_totpdevice_config", args=[w.staff.totp_device.pk]),
-            row(anonymous=ADMIN_LOGIN, coordinator=ADMIN_LOGIN, other=ADMIN_LOGIN, staff=FORBIDDEN),
-        )
-    ],
-    "admin:otp_totp_totpdevice_qrcode": [
-        Sample(
-            "TOTP QR code",
-            lambda w: reverse("admin:otp_totp_totpdevice_qrcode", args=[w.staff.totp_device.pk]),
-            row(anonymous=ADMIN_LOGIN, coordinator=ADMIN_LOGIN, other=ADMIN_LOGIN, staff=FORBIDDEN),
-        )
-    ],
+    # (django-otp's TOTP admin with its secret and QR-code views is replaced by
+    # accounts.AuthenticatorDevice, which shows neither: no staff login can read a secret.)
 }
 
 
@@ -779,9 +787,14 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("cycle.order", "add"): FORBIDDEN,
     ("surveys.round", "add"): FORBIDDEN,
     ("surveys.round", "delete"): FORBIDDEN,
-    # The task queue's history is read-only in the admin (django-tasks-db's own admin).
-    ("django_tasks_database.dbtaskresult", "add"): FORBIDDEN,
-    ("django_tasks_database.dbtaskresult", "delete"): FORBIDDEN,
+    # The task queue's history is read-only in the admin.
+    ("tasks.backgroundtask", "add"): FORBIDDEN,
+    ("tasks.backgroundtask", "delete"): FORBIDDEN,
+    # Devices are enrolled by their owner on the site; the operator may only remove one.
+    ("accounts.authenticatordevice", "add"): FORBIDDEN,
+    # The registry import's access history is read-only.
+    ("registry.accesschange", "add"): FORBIDDEN,
+    ("registry.accesschange", "delete"): FORBIDDEN,
     # Member changes are made on the members page (or undone by its action), never by hand;
     # registry uploads come from the staff import page.
     ("registry.memberchange", "add"): FORBIDDEN,
@@ -803,10 +816,13 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
     "catalogue.packageversion": lambda w: w.package.current_version,
     "auth.user": lambda w: w.coordinator,
     "auth.group": lambda w: Group.objects.create(name="Konsulenter"),
-    "otp_totp.totpdevice": lambda w: w.staff.totp_device,
+    "accounts.authenticatordevice": lambda w: w.staff.totp_device,
+    "registry.accesschange": lambda w: AccessChange.objects.create(
+        change=AccessChange.Change.GRANTED, user=w.coordinator, username="x", cluster=w.cluster, source="t.csv"
+    ),
     "cycle.order": lambda w: w.order,
     "surveys.round": lambda w: w.round,
-    "django_tasks_database.dbtaskresult": lambda w: worker_heartbeat.enqueue().db_result,
+    "tasks.backgroundtask": lambda w: worker_heartbeat.enqueue().db_result,
 }
 
 

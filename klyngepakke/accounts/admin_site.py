@@ -20,6 +20,14 @@ class KlyngepakkeAdminSite(admin.AdminSite):
     site_title = "Klyngepakke"
     index_title = "Administration"
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # No bulk delete anywhere by default: ticking rows and deleting them could take
+        # orders, rounds, members and their survey data. A model where it is harmless
+        # lists "delete_selected" in its actions (Django's confirmation page then shows
+        # what goes); single deletes keep their confirmation page.
+        self.disable_action("delete_selected")
+
     def has_permission(self, request: HttpRequest) -> bool:
         # StaffSecondFactorMiddleware already stops unverified staff; checking here too
         # keeps the admin closed should the middleware ever be left out.

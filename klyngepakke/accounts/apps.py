@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import emails  # noqa: F401  (registers the e-mail renderers)
         from .middleware import start_session_clock
 
         user_logged_in.connect(start_session_clock, dispatch_uid="klyngepakke.accounts.start_session_clock")

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from . import throttle
 
@@ -68,6 +68,26 @@ class DanishPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["old_password"].label = "Nuværende adgangskode"
+        self.fields["new_password1"].label = "Ny adgangskode"
+        self.fields["new_password2"].label = "Gentag den nye adgangskode"
+        self.fields["new_password2"].help_text = ""
+
+
+class PasswordResetRequestForm(forms.Form):
+    """Asks for the e-mail address only. Sending is the service's job (through the outbox)."""
+
+    email = forms.EmailField(
+        label="Din e-mailadresse",
+        help_text="Den adresse, du får mails fra Klyngepakke på.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": "Skriv din e-mailadresse.", "invalid": "Skriv en gyldig e-mailadresse."},
+    )
+
+
+class DanishSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["new_password1"].label = "Ny adgangskode"
         self.fields["new_password2"].label = "Gentag den nye adgangskode"
         self.fields["new_password2"].help_text = ""

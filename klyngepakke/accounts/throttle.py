@@ -109,3 +109,22 @@ def clear(username: str) -> None:
     between guesses at other accounts.
     """
     LOGIN_USERS.clear(username)
+
+
+# Password-reset requests: every request counts (not only failures, since a request
+# cannot fail visibly without telling whether the address exists).
+RESET_ADDRESSES_SENT_TO = FixedWindowThrottle(
+    "reset-email", lambda: settings.LOGIN_FAILURE_LIMIT, lambda: settings.LOGIN_FAILURE_WINDOW_SECONDS
+)
+RESET_CLIENTS = FixedWindowThrottle(
+    "reset-addr", lambda: settings.LOGIN_ADDRESS_FAILURE_LIMIT, lambda: settings.LOGIN_FAILURE_WINDOW_SECONDS
+)
+
+
+def reset_is_locked(email: str, address: str) -> bool:
+    return RESET_ADDRESSES_SENT_TO.is_blocked(email) or RESET_CLIENTS.is_blocked(address)
+
+
+def record_reset_request(email: str, address: str) -> None:
+    RESET_ADDRESSES_SENT_TO.record(email)
+    RESET_CLIENTS.record(address)

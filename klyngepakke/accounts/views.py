@@ -5,6 +5,7 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
@@ -20,7 +21,14 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from .forms import DanishPasswordChangeForm, ThrottledAuthenticationForm, TokenForm
+from . import services, throttle
+from .forms import (
+    DanishPasswordChangeForm,
+    DanishSetPasswordForm,
+    PasswordResetRequestForm,
+    ThrottledAuthenticationForm,
+    TokenForm,
+)
 from .policy import second_factor_pending
 
 
@@ -71,6 +79,44 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  #
     form_class = DanishPasswordChangeForm
     success_url = reverse_lazy("accounts:account")
     success_message = "Din adgangskode er ændret."
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """ "Glemt adgangskode?": the same answer whether or not the address has a login."""
+    form = PasswordResetRequestForm(request.POST) if request.method == "POST" else PasswordResetRequestForm()
+    if form.is_valid():
+        try:
+            services.request_password_reset(form.cleaned_data["email"], throttle.client_address(request))
+        except services.ResetThrottled:
+            form.add_error(None, "For mange forsøg. Vent et kvarter, og prøv igen.")
+            return render(request, "accounts/password_reset.html", {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
+        return redirect("accounts:password_reset_done")
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs), "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's token check; the token moves into the session before the form shows.
+
+    No login afterwards (post_reset_login stays False): the user logs in with the new
+    password, and staff then still give their TOTP code.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = DanishSetPasswordForm
+    reset_url_token = "ny-adgangskode"  # noqa: S105 (a URL segment, not a secret)
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 SESSION_PENDING_KEY = "otp_setup_key"

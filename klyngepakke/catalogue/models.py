@@ -45,10 +45,10 @@ class PackageVersion(models.Model):
     changed file becomes a new version and the old one stays readable.
     """
 
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="versions")
+    package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField("versionsnummer")
     declared_version = models.CharField("version i filen", max_length=64)
-    content_hash = models.CharField(max_length=64)
+    content_hash = models.CharField("indholdets fingeraftryk (SHA-256)", max_length=64)
     document = models.JSONField("indhold")
     source_files = models.JSONField("kildefiler", default=list)
     loaded_at = models.DateTimeField("indlæst")

@@ -2,18 +2,37 @@
 
 from django.contrib import admin
 
+from klyngepakke.formats import danish_datetime
+
 from .models import Order, OrderEvent
 
 
 class OrderEventInline(admin.TabularInline):
+    # Danish column headers through display methods (the fields' names are English).
     model = OrderEvent
-    fields = ["at", "state", "by", "note"]
+    fields = ["event_at", "event_state", "event_by", "event_note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Tidspunkt")
+    def event_at(self, obj):
+        return danish_datetime(obj.at)
+
+    @admin.display(description="Ny status")
+    def event_state(self, obj):
+        return obj.get_state_display()
+
+    @admin.display(description="Af")
+    def event_by(self, obj):
+        return (obj.by.get_full_name() or obj.by.get_username()) if obj.by else "-"
+
+    @admin.display(description="Bemærkning")
+    def event_note(self, obj):
+        return obj.note or "-"
 
 
 @admin.register(Order)

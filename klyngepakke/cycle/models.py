@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.formats import danish_datetime
 from klyngepakke.registry.models import Cluster, Practice
 
 
@@ -69,7 +70,7 @@ class OrderEvent(models.Model):
         verbose_name_plural = "hændelser"
 
     def __str__(self) -> str:
-        return f"{self.get_state_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_state_display()} {danish_datetime(self.at)}"
 
 
 class MeetingRecord(models.Model):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.formats import danish_date
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, Member
 from klyngepakke.support.tokens import hash_token, looks_like_token
@@ -200,7 +201,8 @@ def meeting_refusal(order: Order, record: MeetingRecord | None, today: date | No
     if order.state != State.SURVEY_CLOSED:
         return f"Mødet kan først registreres, når spørgeskemaet er lukket (status nu: {order.get_state_display()})."
     if order.meeting_date is not None and today < order.meeting_date:
-        return f"Mødet er planlagt til {order.meeting_date:%d.%m.%Y} og kan først registreres som holdt fra den dag."
+        planned = danish_date(order.meeting_date)
+        return f"Mødet er planlagt til {planned} og kan først registreres som holdt fra den dag."
     return None
 
 
@@ -344,7 +346,8 @@ def save_decisions(order: Order, decisions: DecisionInput, by: AbstractBaseUser 
         latest = record.held_on + timedelta(days=FOLLOW_UP_MAX_DAYS)
         if not earliest <= decisions.follow_up_on <= latest:
             raise CycleError(
-                f"Opfølgningen skal ligge 6-12 måneder efter mødet: mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}."
+                "Opfølgningen skal ligge 6-12 måneder efter mødet: "
+                f"mellem {danish_date(earliest)} og {danish_date(latest)}."
             )
     if order.state == State.FOLLOW_UP_DUE and decisions.follow_up_on != order.follow_up_due_on:
         raise CycleError("Opfølgningen er allerede forfalden; datoen kan ikke ændres nu.")

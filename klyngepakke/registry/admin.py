@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 
 from . import member_services
-from .models import Cluster, ClusterAssignment, Member, MemberChange, Practice, Region, RegistryUpload
+from .models import AccessChange, Cluster, ClusterAssignment, Member, MemberChange, Practice, Region, RegistryUpload
 
 
 @admin.register(Region)
@@ -106,4 +106,27 @@ class RegistryUploadAdmin(admin.ModelAdmin):
 class ClusterAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "cluster", "role"]
     list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "cluster__name"]
     autocomplete_fields = ["user", "cluster"]
+    # Removing access loses no data (and the registry import may grant it again); Django's
+    # confirmation page lists what goes.
+    actions = ["delete_selected"]
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """The history the registry import writes; read-only."""
+
+    list_display = ["at", "change", "username", "cluster_name", "role", "source"]
+    list_filter = ["change", "role"]
+    search_fields = ["username", "cluster_name", "source"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -18,7 +18,7 @@ from typing import TextIO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import Member, Practice
+from .models import ClusterAssignment, Member, Practice
 
 REGION = "region"
 CLUSTER_CODE = "klynge_kode"
@@ -31,6 +31,9 @@ NAME = "navn"
 EMAIL = "email"
 ROLE = "rolle"
 ACTIVE = "aktiv"
+# The member's login role in their cluster (coordinator, facilitator; empty = none). The
+# column is optional: a file without it leaves logins and cluster access untouched.
+CLUSTER_ROLE = "klyngerolle"
 
 COLUMNS: tuple[str, ...] = (
     REGION,
@@ -45,9 +48,11 @@ COLUMNS: tuple[str, ...] = (
     ROLE,
     ACTIVE,
 )
+OPTIONAL_COLUMNS: tuple[str, ...] = (CLUSTER_ROLE,)
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 PRACTICE_COLUMNS = (PRACTICE_CODE, PRACTICE_NAME, PRACTICE_TYPE, DOCTORS)
 MEMBER_COLUMNS = (NAME, EMAIL)
-MEMBER_OPTIONAL_COLUMNS = (ROLE, ACTIVE)
+MEMBER_OPTIONAL_COLUMNS = (ROLE, ACTIVE, CLUSTER_ROLE)
 
 MAX_DOCTORS = 999
 CODE_MAX = 64
@@ -78,6 +83,16 @@ _ROLE_IN = {
     "ansat": Member.Role.EMPLOYED,
     "trainee": Member.Role.TRAINEE,
     "uddannelseslaege": Member.Role.TRAINEE,
+}
+CLUSTER_ROLE_OUT = {
+    ClusterAssignment.Role.COORDINATOR: "koordinator",
+    ClusterAssignment.Role.FACILITATOR: "facilitator",
+}
+_CLUSTER_ROLE_IN = {
+    "koordinator": ClusterAssignment.Role.COORDINATOR,
+    "klyngekoordinator": ClusterAssignment.Role.COORDINATOR,
+    "coordinator": ClusterAssignment.Role.COORDINATOR,
+    "facilitator": ClusterAssignment.Role.FACILITATOR,
 }
 _BOOL_IN = {"ja": True, "j": True, "1": True, "true": True, "yes": True, "nej": False, "n": False, "0": False}
 _BOOL_IN |= {"false": False, "no": False}
@@ -125,6 +140,7 @@ class RegistryRow:
     email: str = ""
     role: str = ""
     active: bool | None = None
+    cluster_role: str = ""
     line: int = field(default=0, compare=False)
     # Columns of this row that had errors; cross-row checks skip them.
     invalid: frozenset[str] = field(default=frozenset(), compare=False)
@@ -137,6 +153,8 @@ class ReadResult:
 
     rows: list[RegistryRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Whether the header has the klyngerolle column (then the import manages logins).
+    has_cluster_roles: bool = False
 
 
 def normalise_label(value: str) -> str:
@@ -197,7 +215,7 @@ def read_registry_csv(data: bytes | str, region_codes: Collection[str], filename
 
 
 def _column_order(column: str) -> int:
-    return COLUMNS.index(column) if column in COLUMNS else -1
+    return ALL_COLUMNS.index(column) if column in ALL_COLUMNS else -1
 
 
 def parse(text: str, region_codes: Collection[str]) -> ReadResult:
@@ -217,6 +235,7 @@ def parse(text: str, region_codes: Collection[str]) -> ReadResult:
     result.errors.extend(header_errors)
     if any(column not in positions for column in COLUMNS):
         return result  # rows cannot be read without all columns
+    result.has_cluster_roles = CLUSTER_ROLE in positions
     needed = max(positions.values()) + 1
     previous_end = reader.line_num
     while True:
@@ -238,6 +257,7 @@ def parse(text: str, region_codes: Collection[str]) -> ReadResult:
             )
             continue
         values = {column: _unescape(cells[index].strip()) for column, index in positions.items()}
+        values.setdefault(CLUSTER_ROLE, "")
         row, row_errors = _parse_row(values, line, region_codes)
         result.errors.extend(row_errors)
         result.rows.append(row)
@@ -251,8 +271,8 @@ def _read_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
         key = _header_key(raw)
         if not key:
             continue  # spreadsheets leave empty trailing header cells
-        if key not in COLUMNS:
-            errors.append(RowError(1, raw.strip(), f"ukendt kolonne; kolonnerne er: {', '.join(COLUMNS)}"))
+        if key not in ALL_COLUMNS:
+            errors.append(RowError(1, raw.strip(), f"ukendt kolonne; kolonnerne er: {', '.join(ALL_COLUMNS)}"))
         elif key in positions:
             errors.append(RowError(1, key, "kolonnen står to gange i overskriften"))
         else:
@@ -296,6 +316,7 @@ def _parse_row(values: dict[str, str], line: int, region_codes: Collection[str])
 
     role = ""
     active: bool | None = None
+    cluster_role = ""
     if has_member:
         _check_name(values, NAME, error)
         email = values[EMAIL]
@@ -309,6 +330,16 @@ def _parse_row(values: dict[str, str], line: int, region_codes: Collection[str])
         active = True
         if values[ACTIVE] and (active := _BOOL_IN.get(normalise_label(values[ACTIVE]))) is None:
             error(ACTIVE, f"skal være ja eller nej, ikke '{values[ACTIVE]}'")
+        if values[CLUSTER_ROLE]:
+            cluster_role = _CLUSTER_ROLE_IN.get(normalise_label(values[CLUSTER_ROLE]), "")
+            if not cluster_role:
+                error(
+                    CLUSTER_ROLE,
+                    f"ukendt klyngerolle '{values[CLUSTER_ROLE]}'; "
+                    "brug koordinator, facilitator eller lad feltet stå tomt",
+                )
+            elif active is False:
+                error(CLUSTER_ROLE, "et medlem med aktiv = nej kan ikke have en klyngerolle (og dermed et login)")
     else:
         for column in MEMBER_OPTIONAL_COLUMNS:
             if values[column]:
@@ -327,6 +358,7 @@ def _parse_row(values: dict[str, str], line: int, region_codes: Collection[str])
             email=values[EMAIL],
             role=role,
             active=active,
+            cluster_role=cluster_role,
             line=line,
             invalid=frozenset(e.column for e in errors),
         ),
@@ -440,6 +472,7 @@ def row_cells(row: RegistryRow) -> list[str]:
         row.email,
         ROLE_OUT.get(row.role, "") if row.email else "",
         ("ja" if row.active else "nej") if row.email else "",
+        CLUSTER_ROLE_OUT.get(row.cluster_role, "") if row.email else "",
     ]
     return [_escape(cell) for cell in cells]
 
@@ -449,7 +482,7 @@ def write_registry_csv(rows: Iterable[RegistryRow], out: TextIO, *, bom: bool = 
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(ALL_COLUMNS)
     count = 0
     for row in rows:
         writer.writerow(row_cells(row))

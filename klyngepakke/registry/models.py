@@ -86,8 +86,10 @@ class ClusterAssignment(models.Model):
         COORDINATOR = "coordinator", "Klyngekoordinator"
         FACILITATOR = "facilitator", "Facilitator"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_assignments")
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="login", on_delete=models.CASCADE, related_name="cluster_assignments"
+    )
+    cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField("rolle", max_length=16, choices=Role.choices)
 
     class Meta:
@@ -171,3 +173,42 @@ class RegistryUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class AccessChange(models.Model):
+    """History of logins and cluster access changed by a registry import.
+
+    Names are copied, so the history still reads after a login or cluster is removed.
+    """
+
+    class Change(models.TextChoices):
+        LOGIN_CREATED = "login_created", "Login oprettet"
+        GRANTED = "granted", "Adgang givet"
+        ROLE_CHANGED = "role_changed", "Rolle ændret"
+        REVOKED = "revoked", "Adgang fjernet"
+
+    at = models.DateTimeField("tidspunkt", auto_now_add=True)
+    change = models.CharField("ændring", max_length=16, choices=Change.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="login",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField("brugernavn", max_length=150)
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="klynge", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cluster_name = models.CharField("klyngens navn", max_length=200, blank=True)
+    role = models.CharField("rolle", max_length=16, choices=ClusterAssignment.Role.choices, blank=True)
+    source = models.CharField("kilde", max_length=255, help_text="Registerfilen, ændringen kom fra.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "adgangsændring"
+        verbose_name_plural = "adgangsændringer (registerimport)"
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.username}"

@@ -38,6 +38,7 @@ def registry_rows() -> list[RegistryRow]:
     members_by_practice: dict[int, list[Member]] = defaultdict(list)
     for member in Member.objects.order_by("email"):
         members_by_practice[member.practice_id].append(member)
+    cluster_roles = registry_cluster_roles()
     practices_by_cluster: dict[int, list[Practice]] = defaultdict(list)
     for practice in Practice.objects.order_by("code"):
         practices_by_cluster[practice.cluster_id].append(practice)
@@ -65,10 +66,20 @@ def registry_rows() -> list[RegistryRow]:
                     email=m.email,
                     role=m.role,
                     active=m.active,
+                    cluster_role=cluster_roles.get((m.email.lower(), cluster.pk), ""),
                 )
                 for m in members
             )
     return rows
+
+
+def registry_cluster_roles() -> dict[tuple[str, int], str]:
+    """(lower-cased e-mail, cluster id) -> role of each non-staff login's assignment: what
+    the registry's klyngerolle column says. Staff logins are not the registry's to manage."""
+    assignments = ClusterAssignment.objects.filter(user__is_staff=False).values_list(
+        "user__email", "cluster_id", "role"
+    )
+    return {(email.lower(), cluster_id): role for email, cluster_id, role in assignments if email}
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from klyngepakke.accounts.emails import NEW_LOGIN
+from klyngepakke.outbox.services import enqueue
+
 from . import demo, selectors
-from .csv_format import RegistryRow, RowError, read_registry_csv, write_registry_csv
+from .csv_format import CLUSTER_ROLE, EMAIL, ReadResult, RegistryRow, RowError, read_registry_csv, write_registry_csv
 from .import_plan import ImportPlan, plan_import
-from .models import Cluster, ClusterAssignment, Member, MemberChange, Practice, Region
+from .models import AccessChange, Cluster, ClusterAssignment, Member, MemberChange, Practice, Region
 
 # -- CSV import and export -------------------------------------------------------------
 
@@ -40,26 +43,47 @@ class RegistryImportStale(Exception):
 
 
 @dataclass
+class AccessCounts:
+    """What the klyngerolle column changed. `managed` is False for a file without it."""
+
+    managed: bool = False
+    logins_created: int = 0
+    granted: int = 0
+    role_changed: int = 0
+    revoked: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.logins_created or self.granted or self.role_changed or self.revoked)
+
+
+@dataclass
 class ImportReport:
     rows: int = 0
     clusters: Counts = field(default_factory=Counts)
     practices: Counts = field(default_factory=Counts)
     members: Counts = field(default_factory=Counts)
+    access: AccessCounts = field(default_factory=AccessCounts)
     dry_run: bool = False
     plan: ImportPlan | None = None
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated for c in (self.clusters, self.practices, self.members))
+        registry = any(c.created or c.updated for c in (self.clusters, self.practices, self.members))
+        return registry or self.access.changed
 
 
 def read_registry(data: bytes | str, filename: str = "") -> list[RegistryRow]:
     """The file's rows; RegistryImportInvalid with every error when anything is wrong."""
+    return _read(data, filename).rows
+
+
+def _read(data: bytes | str, filename: str = "") -> ReadResult:
     region_codes = set(Region.objects.values_list("code", flat=True))
     result = read_registry_csv(data, region_codes, filename)
     if result.errors:
         raise RegistryImportInvalid(result.errors)
-    return result.rows
+    return result
 
 
 def import_registry(
@@ -76,15 +100,20 @@ def import_registry(
 
     The report's plan lists what changed, with the local member changes it overwrote
     (import_plan). With `expected_digest` (the staff page's preview) the import is
-    refused with RegistryImportStale unless the plan is still exactly that one."""
-    rows = read_registry(data, filename)
+    refused with RegistryImportStale unless the plan is still exactly that one.
+
+    With a klyngerolle column it also creates logins (mailing each new one a set-password
+    link), grants and changes cluster access, and revokes the access of members no longer
+    given a role (`_apply_access`); `dry_run` then sends nothing either."""
+    result = _read(data, filename)
+    rows, has_cluster_roles = result.rows, result.has_cluster_roles
     with transaction.atomic():
         plan = plan_import(rows)
         if expected_digest is not None and plan.digest != expected_digest:
             raise RegistryImportStale(
                 "Registret er ændret, siden forhåndsvisningen blev vist. Se forhåndsvisningen igen, før filen indlæses."
             )
-        report = _apply(rows, plan.member_matches)
+        report = _apply(rows, plan.member_matches, has_cluster_roles, filename or "registerfil")
         _record_member_changes(plan, by)
         report.plan = plan
         report.dry_run = dry_run
@@ -116,8 +145,13 @@ def export_registry(out: TextIO, *, bom: bool = False) -> int:
     return write_registry_csv(selectors.registry_rows(), out, bom=bom)
 
 
-def _apply(rows: list[RegistryRow], members: Mapping[str, Member] | None = None) -> ImportReport:
+def _apply(
+    rows: list[RegistryRow], members: Mapping[str, Member] | None, manage_access: bool, source: str
+) -> ImportReport:
     report = ImportReport(rows=len(rows))
+    # Who was a member of which cluster before this file: someone who moves away from a
+    # cluster loses its access too.
+    clusters_before = {email.lower(): cid for email, cid in Member.objects.values_list("email", "practice__cluster_id")}
     regions = Region.objects.in_bulk(field_name="code")
     cluster_rows: dict[str, RegistryRow] = {}
     practice_rows: dict[str, RegistryRow] = {}
@@ -174,7 +208,112 @@ def _apply(rows: list[RegistryRow], members: Mapping[str, Member] | None = None)
         },
         report.members,
     )
+    if manage_access:
+        report.access = _apply_access(rows, cluster_ids, clusters_before, source)
     return report
+
+
+def _apply_access(
+    rows: list[RegistryRow], cluster_ids: dict[str, int], clusters_before: dict[str, int], source: str
+) -> AccessCounts:
+    """Make the cluster access of the file's clusters what its klyngerolle column says.
+
+    Managed are the assignments of non-staff logins whose e-mail is a member's of that
+    cluster (in the file, or before the import). Logins made by hand for someone who is
+    not a member, and every staff login, are left as they are. A login is found by its
+    e-mail (ignoring case); a missing one is created with the e-mail as username and no
+    usable password, and gets one e-mail with a link to set it. Access is revoked by
+    removing the assignment; no login is ever deleted. Every change is recorded in
+    AccessChange.
+    """
+    counts = AccessCounts(managed=True)
+    user_model = get_user_model()
+    file_clusters = {cluster_ids[r.cluster_code] for r in rows}
+    managed: dict[int, set[str]] = {cid: set() for cid in file_clusters}
+    for email, cid in clusters_before.items():
+        if cid in managed:
+            managed[cid].add(email)
+    wanted: dict[tuple[str, int], RegistryRow] = {}
+    for row in rows:
+        if row.email:
+            managed[cluster_ids[row.cluster_code]].add(row.email.lower())
+            if row.cluster_role:
+                wanted[(row.email.lower(), cluster_ids[row.cluster_code])] = row
+    users_by_email: dict[str, list[Any]] = {}
+    for user in user_model.objects.exclude(email=""):
+        users_by_email.setdefault(user.email.lower(), []).append(user)
+    taken_usernames = {name.lower() for name in user_model.objects.values_list("username", flat=True)}
+
+    errors = []
+    new_users = []
+    clusters = Cluster.objects.in_bulk(list(file_clusters))
+    assignments = {
+        (a.user_id, a.cluster_id): a
+        for a in ClusterAssignment.objects.filter(cluster_id__in=file_clusters).select_related("user")
+    }
+    for (email, cid), row in wanted.items():
+        found = users_by_email.get(email, [])
+        if len(found) > 1:
+            names = ", ".join(sorted(u.get_username() for u in found))
+            errors.append(
+                RowError(row.line, EMAIL, f"flere logins har denne e-mailadresse ({names}); ret det i administrationen")
+            )
+            continue
+        if found:
+            user = found[0]
+        else:
+            username = row.email.lower()
+            if username in taken_usernames or len(username) > 150:
+                message = f"brugernavnet '{username}' er taget eller for langt; opret login i administrationen"
+                errors.append(RowError(row.line, CLUSTER_ROLE, message))
+                continue
+            user = user_model(username=username, email=row.email, first_name=row.member_name[:150])
+            user.set_unusable_password()
+            user.save()
+            users_by_email[email] = [user]
+            taken_usernames.add(username)
+            new_users.append(user)
+            counts.logins_created += 1
+            _log(AccessChange.Change.LOGIN_CREATED, user, None, "", source)
+        if user.is_staff:
+            continue
+        assignment = assignments.get((user.pk, cid))
+        if assignment is None:
+            ClusterAssignment.objects.create(user=user, cluster=clusters[cid], role=row.cluster_role)
+            counts.granted += 1
+            _log(AccessChange.Change.GRANTED, user, clusters[cid], row.cluster_role, source)
+        elif assignment.role != row.cluster_role:
+            assignment.role = row.cluster_role
+            assignment.save(update_fields=["role"])
+            counts.role_changed += 1
+            _log(AccessChange.Change.ROLE_CHANGED, user, clusters[cid], row.cluster_role, source)
+    if errors:
+        raise RegistryImportInvalid(errors)  # inside the import's transaction: all rolls back
+
+    for (_user_id, cid), assignment in assignments.items():
+        user = assignment.user
+        email = user.email.lower()
+        if user.is_staff or not email or email not in managed[cid] or (email, cid) in wanted:
+            continue
+        assignment.delete()
+        counts.revoked += 1
+        _log(AccessChange.Change.REVOKED, user, clusters[cid], assignment.role, source)
+    for user in new_users:
+        # Queued in this transaction: a failed or dry-run import sends nothing.
+        enqueue(NEW_LOGIN, user.email, "Dit login til Klyngepakke", {"user": user.pk})
+    return counts
+
+
+def _log(change: str, user: Any, cluster: Cluster | None, role: str, source: str) -> None:
+    AccessChange.objects.create(
+        change=change,
+        user=user,
+        username=user.get_username(),
+        cluster=cluster,
+        cluster_name=cluster.name if cluster else "",
+        role=role,
+        source=source[:255],
+    )
 
 
 def _members_by_email(rows: Iterable[RegistryRow]) -> dict[str, Member]:

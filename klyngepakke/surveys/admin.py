@@ -12,7 +12,7 @@ from .models import Round
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["pk", "order", "opened_at", "closes_at", "closed_at"]
+    list_display = ["round_name", "order", "opened_at", "closes_at", "closed_at"]
     list_filter = ["order__package"]
     readonly_fields = ["order", "package_version", "opened_at", "closes_at", "closed_at", "reminder_days"]
 
@@ -21,3 +21,7 @@ class RoundAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Runde", ordering="pk")
+    def round_name(self, obj):
+        return f"Runde {obj.pk}"

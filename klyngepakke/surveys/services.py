@@ -21,6 +21,7 @@ from klyngepakke.catalogue.services import lock_version
 from klyngepakke.cycle import services as cycle
 from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.cycle.services import OrderError
+from klyngepakke.formats import danish_date
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.member_services import MemberError
 from klyngepakke.registry.models import Member
@@ -109,7 +110,7 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
         raise OrderError("Den nye lukkedato skal ligge efter den nuværende.")
     round_.closes_at = closes_at
     round_.save(update_fields=["closes_at"])
-    cycle.note_event(round_.order, by, f"Runde forlænget til {closes_at:%d.%m.%Y}")
+    cycle.note_event(round_.order, by, f"Runde forlænget til {danish_date(closes_at)}")
     return round_
 
 

@@ -6,6 +6,7 @@ A heartbeat names a kind of process and its host, nothing about a person.
 from __future__ import annotations
 
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class Heartbeat(models.Model):
@@ -20,3 +21,12 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.host}"
+
+
+class BackgroundTask(DBTaskResult):
+    """django-tasks' result row, named in Danish in the admin (a proxy: no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "baggrundsopgave"
+        verbose_name_plural = "baggrundsopgaver"

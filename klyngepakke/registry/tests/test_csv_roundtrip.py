@@ -66,7 +66,8 @@ def test_export_guards_formulas_and_keeps_danish_letters(registry):
 
     assert (
         text.splitlines()[0]
-        == "region;klynge_kode;klynge_navn;praksis_kode;praksis_navn;praksis_type;antal_laeger;navn;email;rolle;aktiv"
+        == "region;klynge_kode;klynge_navn;praksis_kode;praksis_navn;praksis_type;antal_laeger;navn;email;rolle;aktiv;"
+        "klyngerolle"
     )
     assert ';"\'=HYPERLINK(""x"")";' in text
     assert "''Ulla' Ørsted" in text

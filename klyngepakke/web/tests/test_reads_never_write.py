@@ -320,7 +320,13 @@ def test_every_cluster_page_only_reads_for_coordinators_and_facilitators(site, w
 def test_the_login_page_and_anonymous_pages_only_read(site):
     writes: dict[str, list[str]] = {}
     client = Client()
-    for url in [reverse("accounts:login"), reverse("web:healthz"), reverse("web:home")]:
+    reset_pages = [
+        reverse("accounts:password_reset"),
+        reverse("accounts:password_reset_done"),
+        reverse("accounts:password_reset_confirm", args=["MQ", "abc-0123456789abcdef"]),
+        reverse("accounts:password_reset_complete"),
+    ]
+    for url in [reverse("accounts:login"), reverse("web:healthz"), reverse("web:home"), *reset_pages]:
         get(client, url, writes)
     assert not writes, writes
 
@@ -359,6 +365,8 @@ def test_every_named_route_is_walked_above(site):
     covered = {
         "web:home", "web:healthz", "tasks:health", "web:cluster_detail", "web:package_list", "web:package_detail",
         "accounts:account", "accounts:login", "accounts:password_change", "accounts:otp_setup", "accounts:otp_verify",
+        "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
         "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
         "results:round", "results:national", "results:round_json", "materials:download",

@@ -52,6 +52,14 @@ class Command(BaseCommand):
                     f"{name}:{o.line}: {verb} a local change of {o.email} ({o.label}: "
                     f"{o.local_shown} -> {o.file_shown}; changed by {o.by or '-'} {when})"
                 )
+        access = report.access
+        if access.managed:
+            self.stdout.write(
+                f"logins: {access.logins_created} created; cluster access: {access.granted} granted, "
+                f"{access.role_changed} role changed, {access.revoked} revoked"
+            )
+        else:
+            self.stdout.write("logins: untouched (the file has no klyngerolle column)")
         if report.dry_run:
             self.stdout.write("Dry run: nothing was changed.")
         else:
