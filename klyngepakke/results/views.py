@@ -250,7 +250,7 @@ def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
         raise Http404("Runden findes ikke.")
     if not responses.is_published(round_):
         error = _withheld_notice(round_) or "Runden er ikke lukket; resultater findes kun for lukkede runder."
-        return JsonResponse({"error": error}, status=409)
+        return JsonResponse({"error": error}, status=409, json_dumps_params={"ensure_ascii": False})
     return published_json(round_)
 
 
