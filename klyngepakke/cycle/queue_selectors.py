@@ -30,6 +30,7 @@ class MeetingRow:
     meeting_date: date
     state_label: str
     has_open_round: bool
+    has_published_round: bool  # results exist (the files are built by the scheduler)
     pack_ready: bool  # a published round with its meeting files built
 
 
@@ -42,7 +43,11 @@ def upcoming_meetings(filters: QueueFilter, today: date) -> list[MeetingRow]:
             filters.orders(), meeting_date__gte=today, meeting_date__lte=today + timedelta(days=MEETING_DAYS)
         )
         .exclude(state=Order.State.DONE)
-        .annotate(has_open_round=Exists(rounds.filter(closed_at__isnull=True)), pack_ready=Exists(built))
+        .annotate(
+            has_open_round=Exists(rounds.filter(closed_at__isnull=True)),
+            has_published_round=Exists(rounds.filter(published_q())),
+            pack_ready=Exists(built),
+        )
         .select_related("cluster__region", "package")
         .order_by("meeting_date", "pk")
     )
@@ -56,6 +61,7 @@ def upcoming_meetings(filters: QueueFilter, today: date) -> list[MeetingRow]:
             meeting_date=order.meeting_date,
             state_label=order.get_state_display(),
             has_open_round=order.has_open_round,
+            has_published_round=order.has_published_round,
             pack_ready=order.pack_ready,
         )
         for order in orders

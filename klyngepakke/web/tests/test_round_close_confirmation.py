@@ -45,7 +45,7 @@ def test_the_confirmation_shows_the_daily_rate_k_and_what_closing_means(round_, 
     html = response.content.decode()
     assert "<strong>2 af 6</strong> har svaret (33 %)" in html
     assert "Resultaterne vises kun, hvis mindst 5 har svaret" in html
-    assert "For få svar til resultater." in html  # 2 < k = 5
+    assert "Måske for få svar til resultater." in html  # 2 < k = 5
     assert "Invitationer og påmindelser holder op" in html
     assert "går tabt — også hvis runden genåbnes" in html
     assert "Resultaterne vises fra i morgen kl. 00.00" in html
@@ -62,7 +62,7 @@ def test_the_rate_is_rounded_half_up_once_and_no_warning_at_k(round_, coordinato
     ResponseCountSnapshot.objects.filter(round=round_).update(count=5)  # 5/8 = 62.5 % -> 63 %
     html = coordinator_client(round_.order.cluster).get(close_url(round_)).content.decode()
     assert "<strong>5 af 8</strong> har svaret (63 %)" in html
-    assert "For få svar til resultater." not in html
+    assert "for få svar til resultater." not in html
 
 
 def test_posting_the_confirmation_closes_reopenable_until_local_midnight(round_, coordinator_client):
