@@ -218,7 +218,10 @@ def _close(
     _mix_round(round_.pk, rng or random.SystemRandom())
     order = Order.objects.select_for_update().get(pk=round_.order_id)
     _move(order, State.SURVEY_CLOSED, by)
-    _tell_coordinators_if_under_k(round_)
+    if not reopenable:
+        # A coordinator who closed by hand saw the daily count and the warning; an e-mail
+        # with the exact count now would tell the live count at each close and reopen.
+        _tell_coordinators_if_under_k(round_)
     transaction.on_commit(_reclaim_dead_rows)
 
 

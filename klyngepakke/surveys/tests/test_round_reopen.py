@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from klyngepakke.outbox.models import OutboxMessage
-from klyngepakke.surveys import services
+from klyngepakke.surveys import selectors, services
 from klyngepakke.surveys.models import Order, PartialAnswers, Round
 from tests import factories
 
@@ -98,3 +98,15 @@ def test_reopened_and_closed_again_by_the_scheduler_is_final(round_):
     assert closed.reopen_until is None
     with pytest.raises(services.OrderError, match="kan ikke genåbnes"):
         services.reopen_round(round_, new_close(), None)
+
+
+def test_closing_and_reopening_does_not_reveal_the_live_count(round_):
+    # Today's snapshot says 0; two colleagues have answered since.
+    for invitation in round_.invitations.order_by("pk")[:2]:
+        assert services.store_submission(invitation.pk, [("practice_type", "solo", None, "")]).stored
+    services.close_round(round_, None, reopenable=True)
+    closed = Round.objects.get(pk=round_.pk)
+    assert selectors.shown_response_count(closed) == 0
+    assert not OutboxMessage.objects.filter(kind="round_closed_under_k").exists()
+    with mock.patch("django.utils.timezone.now", return_value=closed.reopen_until):
+        assert selectors.shown_response_count(closed) == 2  # published: the final count
