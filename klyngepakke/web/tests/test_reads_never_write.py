@@ -39,6 +39,7 @@ WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\
 POST_ONLY = {
     "accounts:logout",
     "surveys:round_action",
+    "web:round_reopen",
     "materials:rebuild",
     "set_language",
     "cycle:order_follow_up",
@@ -180,6 +181,8 @@ def cluster_pages(site) -> list[str]:
         reverse("surveys:order_detail", args=[code, open_.order_id]),
         reverse("surveys:round_detail", args=[code, closed.pk]),
         reverse("surveys:round_detail", args=[code, open_.pk]),
+        reverse("web:round_close", args=[code, open_.pk]),
+        reverse("web:round_close", args=[code, closed.pk]),
         reverse("surveys:order_new", args=[code]),
         reverse("results:round", args=[code, closed.pk]),
         reverse("results:round", args=[code, open_.pk]),
@@ -201,6 +204,7 @@ def post_only(site) -> list[tuple[str, list]]:
     return [
         ("accounts:logout", []),
         ("surveys:round_action", [code, closed.pk]),
+        ("web:round_reopen", [code, closed.pk]),
         ("materials:rebuild", [code, closed.pk]),
         ("set_language", []),
         ("cycle:order_follow_up", [code, closed.order_id]),
@@ -214,6 +218,7 @@ def test_every_staff_page_only_reads(site):
     pages = [
         *cluster_pages(site),
         reverse("web:healthz"),
+        reverse("web:cluster_list"),
         reverse("web:package_list"),
         reverse("web:package_detail", args=[package_code]),
         reverse("results:national"),
