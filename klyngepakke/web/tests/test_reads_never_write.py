@@ -338,7 +338,7 @@ def test_every_named_route_is_walked_above(site):
         "web:home", "web:healthz", "tasks:health", "web:cluster_detail", "web:package_list", "web:package_detail",
         "accounts:account", "accounts:login", "accounts:password_change", "accounts:otp_setup", "accounts:otp_verify",
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
-        "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
+        "surveys:order_new", "surveys:order_detail", "surveys:round_detail", "web:round_close", "web:cluster_list",
         "results:round", "results:national", "results:round_json", "materials:download",
         "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
         "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",
