@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.materials.selectors import downloads
 from klyngepakke.materials.services import build_missing_materials
-from klyngepakke.results import responses, selectors
+from klyngepakke.results import overview, responses, selectors
 from klyngepakke.results.models import RoundAggregate
 from klyngepakke.results.services import store_missing_aggregates, store_missing_comparisons
 from klyngepakke.surveys import services
@@ -66,6 +66,11 @@ def after_window(round_: Round):
     return mock.patch("django.utils.timezone.now", return_value=round_.reopen_until + timedelta(minutes=1))
 
 
+def answered_nationally() -> int:
+    uptake = overview.national_overview(timezone.localdate()).uptake
+    return sum(u.answered for u in uptake if u.package.code == PACKAGE)
+
+
 def urls(round_: Round) -> dict[str, str]:
     code = round_.order.cluster.code
     return {
@@ -95,6 +100,7 @@ def test_nothing_is_published_inside_the_window_and_everything_after(catalogue, 
     assert build_missing_materials() == 0
     assert not RoundAggregate.objects.filter(round=round_).exists()
     assert not MaterialFile.objects.filter(round=round_).exists()
+    assert answered_nationally() == 0  # the national overview counts published rounds only
 
     with after_window(round_):
         assert responses.is_published(round_)
@@ -103,6 +109,7 @@ def test_nothing_is_published_inside_the_window_and_everything_after(catalogue, 
         assert build_missing_materials() == 1
         assert downloads(round_)
         assert selectors.round_results(round_).publication.group.respondents == 6
+        assert answered_nationally() == 6
     # The pages, a day later (the login's session lives on the real clock: the round's
     # times move a day back instead).
     day = timedelta(days=1)
