@@ -236,6 +236,45 @@ def _staff_only(staff: Outcome) -> dict[str, Outcome]:
 MATRIX: dict[str, list[Sample]] = {
     # --- web
     "web:home": [Sample("home", lambda w: reverse("web:home"), logged_in(OK))],
+    "web:cluster_list": [Sample("all clusters", lambda w: reverse("web:cluster_list"), logged_in(OK))],
+    "web:round_close": [
+        Sample(
+            "close confirmation",
+            lambda w: reverse("web:round_close", args=[w.cluster.code, w.round.pk]),
+            manage_page(OK),
+        ),
+        Sample(
+            "close confirmation under another cluster's code",
+            lambda w: reverse("web:round_close", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+        ),
+        Sample(
+            "POST close under another cluster's code",
+            lambda w: reverse("web:round_close", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+            method="post",
+        ),
+    ],
+    "web:round_reopen": [
+        Sample(
+            "GET reopen",
+            lambda w: reverse("web:round_reopen", args=[w.cluster.code, w.round.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            # No date in the form: nothing happens, the round page answers with a message.
+            "POST reopen",
+            lambda w: reverse("web:round_reopen", args=[w.cluster.code, w.round.pk]),
+            manage_page(redirect(lambda w: reverse("surveys:round_detail", args=[w.cluster.code, w.round.pk]))),
+            method="post",
+        ),
+        Sample(
+            "POST reopen under another cluster's code",
+            lambda w: reverse("web:round_reopen", args=[w.other_cluster.code, w.round.pk]),
+            MISMATCHED,
+            method="post",
+        ),
+    ],
     "web:healthz": [
         Sample(
             "healthz",

@@ -170,6 +170,11 @@ def survey_closed(order_id: int, by: AbstractBaseUser | None) -> None:
     _move(Order.objects.select_for_update().get(pk=order_id), State.SURVEY_CLOSED, by)
 
 
+def survey_reopened(order: Order, by: AbstractBaseUser | None, note: str) -> None:
+    """surveys reopened the order's round closed by hand the same day (locked order)."""
+    _move(order, State.SURVEY_OPEN, by, note=note)
+
+
 def note_event(order: Order, by: AbstractBaseUser | None, note: str) -> None:
     """A step that leaves the order's state as it is, in its audit trail."""
     OrderEvent.objects.create(order=order, state=order.state, by=by, note=note[:300])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from klyngepakke.results.responses import is_published
 from klyngepakke.surveys.models import Round
 
 from .exporters import Exporter, exporters
@@ -18,7 +19,7 @@ class Download:
 
 
 def downloads(round_: Round) -> list[Download]:
-    if round_.closed_at is None:
+    if not is_published(round_):
         return []
     stored = {f.exporter: f for f in MaterialFile.objects.filter(round=round_).defer("data")}
     return [Download(exporter, stored.get(exporter.code)) for exporter in exporters()]

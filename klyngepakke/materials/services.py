@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from klyngepakke.cycle.models import Order
+from klyngepakke.results.responses import published_rounds
 from klyngepakke.support.backoff import run_items, waiting_items
 from klyngepakke.surveys.models import Round
 
@@ -107,7 +108,7 @@ def build_missing_materials(limit: int = 3) -> int:
     round whose build fails is logged and backs off (30 s, doubling, at most 30 min), so
     it neither comes first on every pass nor holds up the rounds after it.
     """
-    recent = Round.objects.filter(closed_at__isnull=False).filter(
+    recent = published_rounds().filter(
         Q(closed_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
         | Q(order__meeting_date__gte=timezone.localdate())
     )

@@ -18,6 +18,8 @@ from klyngepakke.cycle.stages import CycleOverview, cycle_overview
 from klyngepakke.registry.models import Cluster, Region
 from klyngepakke.surveys.models import Invitation
 
+from .responses import published_q
+
 
 @dataclass
 class Uptake:
@@ -63,9 +65,9 @@ def national_overview(today: date, region_code: str | None = None) -> Overview:
             .annotate(n=Count("cluster", distinct=True))
             .values_list("cluster__region", "n")
         )
-        invitations = Invitation.objects.filter(
-            round__order__package=package, round__closed_at__isnull=False
-        ).aggregate(invited=Count("id"), answered=Count("id", filter=Q(answered=True)))
+        invitations = Invitation.objects.filter(published_q(prefix="round__"), round__order__package=package).aggregate(
+            invited=Count("id"), answered=Count("id", filter=Q(answered=True))
+        )
         uptake.append(
             Uptake(
                 package=package,

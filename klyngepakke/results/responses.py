@@ -1,16 +1,21 @@
 """The only code that reads stored responses. Everything else asks the results layer.
 
-Responses are read only for closed rounds: a round's results exist from the moment it
-closes and never change afterwards, because a closed round accepts no answers and is
-never reopened (a new survey is a new round).
+Responses are read only for published rounds (`published_rounds`, `is_published`: the
+single gate). A round is published once it is closed and, if it was closed by hand
+("Luk runden nu"), once its reopen window (`Round.reopen_until`, the end of that local
+day) is over. Its results never change afterwards: a published round accepts no answers
+and can no longer be reopened (docs/anonymity.md, rule 5). A round closed by the
+scheduler at its deadline is published at once and is never reopened.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from klyngepakke.core.scoring import ScoreDefinition, score_from_sum
 from klyngepakke.surveys.models import Round
@@ -20,17 +25,48 @@ from .models import RoundAggregate
 
 
 class ResultsNotAvailable(Exception):
-    """Results of an open round are never computed."""
+    """Results of an open round, or of one inside its reopen window, are never computed."""
 
 
-def closed_rounds() -> QuerySet[Round]:
-    return Round.objects.filter(closed_at__isnull=False)
+WITHHELD_NOTICE = "Resultaterne vises fra i morgen kl. 00.00 — indtil da kan runden genåbnes."
+
+
+def published_q(now: datetime | None = None, prefix: str = "") -> Q:
+    """The condition "published" on Round (or on a relation to it, `prefix="round__"`)."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}closed_at__isnull": False}) & (
+        Q(**{f"{prefix}reopen_until__isnull": True}) | Q(**{f"{prefix}reopen_until__lte": now})
+    )
+
+
+def published_rounds(now: datetime | None = None) -> QuerySet[Round]:
+    """Every round whose results may be computed and shown."""
+    return Round.objects.filter(published_q(now))
+
+
+# The name the results layer used before the reopen window: a closed round's figures.
+closed_rounds = published_rounds
+
+
+def is_published(round_: Round, now: datetime | None = None) -> bool:
+    if round_.closed_at is None:
+        return False
+    return round_.reopen_until is None or round_.reopen_until <= (now or timezone.now())
+
+
+def in_reopen_window(round_: Round, now: datetime | None = None) -> bool:
+    """Closed by hand today: no results yet, and the round may still be reopened."""
+    return round_.closed_at is not None and not is_published(round_, now)
+
+
+def require_published(round_: Round) -> None:
+    if not is_published(round_):
+        raise ResultsNotAvailable("results exist only for published (closed, outside any reopen window) rounds")
 
 
 def respondents(round_: Round) -> list[dict[str, Any]]:
     """Each respondent's answers (code -> option, or list for multiple choice, or text)."""
-    if round_.closed_at is None:
-        raise ResultsNotAvailable("results exist only for closed rounds")
+    require_published(round_)
     by_response: dict[Any, dict[str, Any]] = defaultdict(dict)
     multiple = _multiple_choice_codes(round_)
     ids = _response_ids(round_)
@@ -75,7 +111,7 @@ def _score_sums(ids: list[Any], items: list[str], min_answered: int) -> list[tup
 def round_aggregates(
     round_ids: list[int], definitions: list[ScoreDefinition], *, store: bool = True
 ) -> list[RoundAggregate]:
-    """Aggregates of closed rounds: the stored ones, and those still missing computed now.
+    """Aggregates of published rounds: the stored ones, and those still missing computed now.
 
     Each is computed in SQL from the round's own answers; a closed round never changes,
     so the stored aggregate stays right. `store=True` (the scheduler, results.services)
@@ -83,7 +119,7 @@ def round_aggregates(
     unsaved.
     """
     found = {a.round_id: a for a in RoundAggregate.objects.filter(round_id__in=round_ids)}
-    missing = Round.objects.filter(pk__in=round_ids, closed_at__isnull=False).exclude(pk__in=found)
+    missing = published_rounds().filter(pk__in=round_ids).exclude(pk__in=found)
     for round_ in missing:
         found[round_.pk] = _aggregate(round_, definitions, store=store)
     return [found[i] for i in round_ids if i in found]

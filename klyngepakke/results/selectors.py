@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
+
 from klyngepakke.core.disclosure import Policy, Withheld
 from klyngepakke.core.publication import Publication, publish
 from klyngepakke.core.questionnaire import Questionnaire
@@ -95,9 +97,8 @@ def _subgroups(respondents: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 
 def round_results(round_: Round) -> RoundResults:
-    """A closed round's publishable results, with its comparison groups."""
-    if round_.closed_at is None:
-        raise ResultsNotAvailable("results exist only for closed rounds")
+    """A published round's publishable results, with its comparison groups."""
+    responses.require_published(round_)
     document = round_.questionnaire_document
     questionnaire = Questionnaire(document)
     definitions = score_definitions(document)
@@ -203,7 +204,14 @@ def _compute_comparisons(
     codes = item_codes(questionnaire)
     scores = frozenset(d.code for d in definitions)
     window = (_months_before(round_.closed_at, months), round_.closed_at)
-    in_window = responses.closed_rounds().filter(closed_at__gte=window[0], closed_at__lte=window[1])
+    # A round closed by hand counts only if its reopen window was over when this round
+    # closed: so the pool is what was published at that moment, and the comparison never
+    # changes when such a round is published later (docs/anonymity.md, rule 5).
+    in_window = (
+        responses.published_rounds()
+        .filter(closed_at__gte=window[0], closed_at__lte=window[1])
+        .filter(Q(reopen_until__isnull=True) | Q(reopen_until__lte=round_.closed_at))
+    )
     where = {
         pk: (cluster_id, region_id)
         for pk, cluster_id, region_id in in_window.values_list("pk", "order__cluster_id", "order__cluster__region_id")
@@ -371,9 +379,8 @@ def comparable_rounds(round_: Round) -> list[Round]:
     another package sharing an instrument), newest first."""
     own = _codes(round_)
     candidates = (
-        Round.objects.filter(
-            order__cluster_id=round_.order.cluster_id, closed_at__isnull=False, closed_at__lt=round_.opened_at
-        )
+        responses.published_rounds()
+        .filter(order__cluster_id=round_.order.cluster_id, closed_at__lt=round_.opened_at)
         .exclude(pk=round_.pk)
         .select_related("package_version__package", "order")
         .order_by("-closed_at", "-pk")

@@ -32,6 +32,10 @@ class Round(models.Model):
     opened_at = models.DateTimeField("åbnet")
     closes_at = models.DateTimeField("lukker")
     closed_at = models.DateTimeField("lukket", null=True, blank=True)
+    # Closed by hand ("Luk runden nu"): until this moment (the end of that local day) the
+    # round may be reopened and its results are not published (docs/anonymity.md, rule 5).
+    # None for a round closed by the scheduler at its deadline, and for an open round.
+    reopen_until = models.DateTimeField("kan genåbnes indtil", null=True, blank=True)
     # Reminders go this many days before closing, to those who have not answered.
     reminder_days = models.JSONField("påmindelser (dage før lukning)", default=list)
     # A follow-up round's own questionnaire, composed and frozen when it opens: the package

@@ -229,9 +229,12 @@ def shown_response_count(round_: Round) -> int:
     """The response count a coordinator may see now.
 
     While a round is open: the latest daily snapshot (services.take_response_count_snapshots),
-    so the figure moves at most once a day; once closed, the final count.
+    so the figure moves at most once a day; once closed, the final count. A round closed by
+    hand keeps showing the snapshot while it may be reopened: closing and reopening would
+    otherwise read the live count as often as one liked.
     """
-    if not round_.is_open:
+    reopenable = round_.reopen_until is not None and round_.reopen_until > timezone.now()
+    if not round_.is_open and not reopenable:
         return Invitation.objects.filter(round=round_, answered=True).count()
     latest = ResponseCountSnapshot.objects.filter(round=round_).order_by("-day").values_list("count", flat=True)
     return latest.first() or 0

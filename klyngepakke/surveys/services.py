@@ -10,11 +10,12 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from klyngepakke.catalogue.services import lock_version
@@ -115,27 +116,87 @@ def extend_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None
 
 
 @transaction.atomic
-def close_round(round_: Round, by: AbstractBaseUser | None, *, rng: random.Random | None = None) -> Round:
+def close_round(
+    round_: Round, by: AbstractBaseUser | None, *, rng: random.Random | None = None, reopenable: bool = False
+) -> Round:
     """Close a round: drop partial answers, mix its responses one last time, freeze.
 
     A closed round is always mixed: the mixing happens in the closing transaction itself
-    (`rng` as in `mix_responses`).
+    (`rng` as in `mix_responses`). `reopenable=True` is "Luk runden nu" on the round
+    page: the round may be reopened until the end of the local day, and until then its
+    results are not published (`reopen_until`; docs/anonymity.md, rule 5). Otherwise
+    (the `close_round` command) the results are published at once.
     """
     round_ = Round.objects.select_for_update(of=("self",)).select_related("order").get(pk=round_.pk)
     if round_.is_open:
-        _close(round_, by, rng)
+        _close(round_, by, rng, reopenable=reopenable)
     return round_
 
 
-def _close(round_: Round, by: AbstractBaseUser | None, rng: random.Random | None = None) -> None:
+def end_of_local_day(moment: datetime) -> datetime:
+    """The next local midnight after `moment` (00.00 tomorrow, Copenhagen time)."""
+    tomorrow = timezone.localdate(moment) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def _close(
+    round_: Round, by: AbstractBaseUser | None, rng: random.Random | None = None, *, reopenable: bool = False
+) -> None:
     # The caller holds the round's row lock (PostgreSQL) or SQLite's write lock.
     round_.closed_at = timezone.now()
-    round_.save(update_fields=["closed_at"])
+    round_.reopen_until = end_of_local_day(round_.closed_at) if reopenable else None
+    round_.save(update_fields=["closed_at", "reopen_until"])
     PartialAnswers.objects.filter(invitation__round=round_).delete()
     _mix_round(round_.pk, rng or random.SystemRandom())
     cycle.survey_closed(round_.order_id, by)
-    _tell_coordinators_if_under_k(round_)
+    if not reopenable:
+        # A coordinator who closed by hand saw the daily count and the warning; an e-mail
+        # with the exact count now would tell the live count at each close and reopen.
+        _tell_coordinators_if_under_k(round_)
     transaction.on_commit(_reclaim_dead_rows)
+
+
+@transaction.atomic
+def reopen_round(round_: Round, closes_at: datetime, by: AbstractBaseUser | None) -> Round:
+    """Reopen a round closed by hand by mistake, the same day, with a new close date.
+
+    Allowed only inside the reopen window (`reopen_until`), in which nothing of the
+    round has been published, so reopening changes no published figure. Invitations are
+    not sent again (the links still work); partial answers dropped at the close stay
+    dropped. Refused with a Danish message otherwise.
+    """
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("order").get(pk=round_.pk)
+    now = timezone.now()
+    if round_.closed_at is None:
+        raise OrderError("Runden er åben og skal ikke genåbnes.")
+    if round_.reopen_until is None:
+        raise OrderError(
+            "Runden lukkede ved svarfristen og kan ikke genåbnes; dens resultater er offentliggjort. "
+            "Forlæng svarfristen i en ny runde i stedet."
+        )
+    if now >= round_.reopen_until:
+        raise OrderError(
+            "Runden kan kun genåbnes samme dag, som den blev lukket; dens resultater er nu offentliggjort."
+        )
+    if closes_at <= now:
+        raise OrderError("Den nye svarfrist skal ligge i fremtiden.")
+    order = Order.objects.select_for_update().get(pk=round_.order_id)
+    if order.state != Order.State.SURVEY_CLOSED:
+        raise OrderError(
+            f"Bestillingen er gået videre ({order.get_state_display().lower()}), så runden kan ikke genåbnes."
+        )
+    if (
+        order.rounds.exclude(pk=round_.pk)
+        .filter(Q(closed_at__isnull=True) | Q(opened_at__gt=round_.opened_at))
+        .exists()
+    ):
+        raise OrderError("Bestillingen har en nyere runde, så denne runde kan ikke genåbnes.")
+    round_.closed_at = None
+    round_.reopen_until = None
+    round_.closes_at = closes_at
+    round_.save(update_fields=["closed_at", "reopen_until", "closes_at"])
+    cycle.survey_reopened(order, by, f"Runde genåbnet; ny svarfrist {danish_date(closes_at)}")
+    return round_
 
 
 def close_due_round(round_id: int, now: datetime) -> bool:

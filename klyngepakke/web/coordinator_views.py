@@ -15,6 +15,7 @@ from klyngepakke.cycle.models import Order
 from klyngepakke.cycle.selectors import after_meeting
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.results.responses import in_reopen_window
 from klyngepakke.surveys import reminders, selectors, services
 from klyngepakke.surveys.models import Round
 
@@ -153,6 +154,8 @@ def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse
             "rate": round(100 * shown / invited) if invited else 0,
             "k": services.min_group_size(round_),
             "extend_form": ExtendRoundForm(),
+            "reopen_form": ExtendRoundForm(auto_id="reopen_%s"),
+            "in_reopen_window": in_reopen_window(round_),
             "last_reminder": round_.reminder_batches.order_by("-queued_at").first(),
             "downloads": material_downloads(round_),
         },
@@ -169,8 +172,8 @@ def round_action(request: HttpRequest, code: str, round_id: int) -> HttpResponse
             reminders.send_reminders_now(round_, request.user)
             messages.success(request, "Påmindelser er sat i kø til dem, der ikke har svaret.")
         elif action == "close":
-            services.close_round(round_, request.user)
-            messages.success(request, "Runden er lukket.")
+            # Closing is confirmed on its own page (klyngepakke/web/round_closing.py).
+            return redirect("web:round_close", code, round_.pk)
         elif action == "extend":
             form = ExtendRoundForm(request.POST)
             if not form.is_valid():

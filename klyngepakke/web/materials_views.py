@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from klyngepakke.materials import services
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.results.responses import WITHHELD_NOTICE, in_reopen_window, is_published
 from klyngepakke.surveys.models import Round
 
 
@@ -29,7 +30,10 @@ def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
 
 
 def _not_yet(request: HttpRequest, round_: Round) -> HttpResponse:
-    return render(request, "materials/not_yet.html", {"round": round_, "cluster": round_.order.cluster}, status=409)
+    context = {"round": round_, "cluster": round_.order.cluster}
+    if in_reopen_window(round_):
+        context["withheld_notice"] = WITHHELD_NOTICE
+    return render(request, "materials/not_yet.html", context, status=409)
 
 
 @login_required
@@ -38,7 +42,7 @@ def download(request: HttpRequest, code: str, round_id: int, exporter: str) -> H
     round_ = _round_for(request, code, round_id)
     if exporter not in {e.code for e in exporters()}:
         raise Http404("Det format findes ikke.")
-    if round_.closed_at is None:
+    if not is_published(round_):
         return _not_yet(request, round_)
     file = services.current_file(round_.pk, exporter)
     response = HttpResponse(bytes(file.data), content_type=file.content_type)
@@ -53,7 +57,7 @@ def rebuild(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     round_ = _round_for(request, code, round_id)
     if not request.user.is_staff:
         raise PermissionDenied("Kun operatørens konsulenter kan bygge materialerne igen.")
-    if round_.closed_at is None:
+    if not is_published(round_):
         return _not_yet(request, round_)
     files = services.build_materials(round_.pk)
     messages.success(request, f"Mødematerialerne er bygget igen ({len(files)} filer) med den aktuelle mødeplan.")

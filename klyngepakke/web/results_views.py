@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from klyngepakke.materials.selectors import downloads as material_downloads
 from klyngepakke.registry.access import cluster_for
-from klyngepakke.results import overview, selectors
+from klyngepakke.results import overview, responses, selectors
 from klyngepakke.results.api import published_json
 from klyngepakke.results.charts import Bar, bars
 from klyngepakke.results.meeting_follow_up import follow_up_from_meeting
@@ -35,6 +35,11 @@ def _round_for(request: HttpRequest, code: str, round_id: int) -> Round:
     return round_
 
 
+def _withheld_notice(round_: Round) -> str:
+    """The Danish notice of a round closed by hand today (else "")."""
+    return responses.WITHHELD_NOTICE if responses.in_reopen_window(round_) else ""
+
+
 def _chosen_round(request: HttpRequest) -> int | None:
     """The earlier round the user picked (?foer=<id>); anything else means the default."""
     raw = request.GET.get("foer", "")
@@ -44,8 +49,13 @@ def _chosen_round(request: HttpRequest) -> int | None:
 @login_required
 def round_results_page(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     round_ = _round_for(request, code, round_id)
-    if round_.closed_at is None:
-        return render(request, "results/not_yet.html", {"round": round_, "cluster": round_.order.cluster}, status=409)
+    if not responses.is_published(round_):
+        return render(
+            request,
+            "results/not_yet.html",
+            {"round": round_, "cluster": round_.order.cluster, "withheld_notice": _withheld_notice(round_)},
+            status=409,
+        )
     results = selectors.round_results(round_)
     view = results_as_dict(results)
     follow_up = selectors.follow_up_for(round_, results, chosen=_chosen_round(request))
@@ -251,8 +261,9 @@ def round_results_json(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = Round.objects.select_related("order__cluster__region", "package_version").filter(pk=round_id).first()
     if round_ is None:
         raise Http404("Runden findes ikke.")
-    if round_.closed_at is None:
-        return JsonResponse({"error": "Runden er ikke lukket; resultater findes kun for lukkede runder."}, status=409)
+    if not responses.is_published(round_):
+        error = _withheld_notice(round_) or "Runden er ikke lukket; resultater findes kun for lukkede runder."
+        return JsonResponse({"error": error}, status=409, json_dumps_params={"ensure_ascii": False})
     return published_json(round_)
 
 

@@ -12,6 +12,8 @@ from klyngepakke.registry.access import can_manage, cluster_for, visible_cluster
 from klyngepakke.registry.selectors import cluster_overview
 from klyngepakke.surveys.selectors import orders_for_cluster
 
+from .work_queue import work_queue
+
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -20,6 +22,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff: the work queue (web/work_queue.py). Others: their clusters."""
+    if request.user.is_staff:
+        return work_queue(request)
+    return cluster_list(request)
+
+
+@login_required
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    """Every visible cluster, alphabetically by region and name, with a search."""
     clusters = (
         visible_clusters(request.user)
         .select_related("region")

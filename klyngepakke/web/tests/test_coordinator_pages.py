@@ -358,7 +358,13 @@ class TestRoundPage:
         assert len(outbox("survey_reminder")) == 2 * len(not_answered)
 
     def test_close_early(self, coord, round_):
-        response = coord.post(action_url(round_), {"action": "close"}, follow=True)
+        # The old action goes to the confirmation page; that page's form closes.
+        asked = coord.post(action_url(round_), {"action": "close"})
+        assert asked.status_code == 302
+        assert asked["Location"] == reverse("web:round_close", args=[round_.order.cluster.code, round_.pk])
+        round_.refresh_from_db()
+        assert round_.closed_at is None
+        response = coord.post(asked["Location"], follow=True)
         html = page(response)
         assert "Runden er lukket." in html
         assert "Runden blev lukket" in html

@@ -165,10 +165,13 @@ class TestContent:
         assert pages_world["other_cluster"].name not in page
 
     def test_staff_see_all_clusters_and_can_search(self, pages_world):
-        page = pages_world["staff"].get(reverse("web:home")).content.decode()
+        # The staff home is the work queue; every cluster is one link away ("Alle klynger").
+        home = pages_world["staff"].get(reverse("web:home")).content.decode()
+        assert f'href="{reverse("web:cluster_list")}"' in home
+        page = pages_world["staff"].get(reverse("web:cluster_list")).content.decode()
         assert pages_world["cluster"].name in page
         assert pages_world["other_cluster"].name in page
-        found = pages_world["staff"].get(reverse("web:home"), {"q": pages_world["other_cluster"].name})
+        found = pages_world["staff"].get(reverse("web:cluster_list"), {"q": pages_world["other_cluster"].name})
         assert pages_world["cluster"].name not in found.content.decode()
         assert pages_world["other_cluster"].name in found.content.decode()
 

@@ -40,6 +40,7 @@ WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\
 POST_ONLY = {
     "accounts:logout",
     "surveys:round_action",
+    "web:round_reopen",
     "materials:rebuild",
     "set_language",
     "cycle:order_follow_up",
@@ -187,6 +188,8 @@ def cluster_pages(site) -> list[str]:
         reverse("surveys:order_detail", args=[code, open_.order_id]),
         reverse("surveys:round_detail", args=[code, closed.pk]),
         reverse("surveys:round_detail", args=[code, open_.pk]),
+        reverse("web:round_close", args=[code, open_.pk]),
+        reverse("web:round_close", args=[code, closed.pk]),
         reverse("surveys:order_new", args=[code]),
         reverse("results:round", args=[code, closed.pk]),
         reverse("results:round", args=[code, open_.pk]),
@@ -210,6 +213,7 @@ def post_only(site) -> list[tuple[str, list]]:
     return [
         ("accounts:logout", []),
         ("surveys:round_action", [code, closed.pk]),
+        ("web:round_reopen", [code, closed.pk]),
         ("materials:rebuild", [code, closed.pk]),
         ("set_language", []),
         ("cycle:order_follow_up", [code, closed.order_id]),
@@ -238,6 +242,7 @@ def test_every_staff_page_only_reads(site):
     pages = [
         *cluster_pages(site),
         reverse("web:healthz"),
+        reverse("web:cluster_list"),
         reverse("web:package_list"),
         reverse("web:package_detail", args=[package_code]),
         reverse("results:national"),
@@ -368,7 +373,7 @@ def test_every_named_route_is_walked_above(site):
         "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
-        "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
+        "surveys:order_new", "surveys:order_detail", "surveys:round_detail", "web:round_close", "web:cluster_list",
         "results:round", "results:national", "results:round_json", "materials:download",
         "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
         "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from klyngepakke.materials.parallel import render_rounds
 from klyngepakke.materials.services import store
+from klyngepakke.results.responses import WITHHELD_NOTICE, in_reopen_window, published_rounds
 from klyngepakke.surveys.models import Round
 
 
@@ -28,14 +29,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["all"]:
-            ids = list(Round.objects.filter(closed_at__isnull=False).order_by("pk").values_list("pk", flat=True))
+            ids = list(published_rounds().order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted(set(options["rounds"]))
-            known = dict(Round.objects.filter(pk__in=ids).values_list("pk", "closed_at"))
+            known = {r.pk: r for r in Round.objects.filter(pk__in=ids)}
             unknown = [i for i in ids if i not in known]
             if unknown:
                 raise CommandError(f"Ukendt runde: {', '.join(map(str, unknown))}.")
-            still_open = [i for i in ids if known[i] is None]
+            if withheld := [i for i in ids if in_reopen_window(known[i])]:
+                raise CommandError(f"Runde {', '.join(map(str, withheld))}: {WITHHELD_NOTICE}")
+            still_open = [i for i in ids if known[i].closed_at is None]
             if still_open:
                 raise CommandError(
                     f"Runde {', '.join(map(str, still_open))} er ikke lukket; materialer findes kun for lukkede runder."

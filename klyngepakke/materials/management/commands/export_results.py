@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from klyngepakke.materials.context import meeting_materials
 from klyngepakke.materials.exporters import exporter
 from klyngepakke.results.api import published_json
+from klyngepakke.results.responses import WITHHELD_NOTICE, in_reopen_window
 from klyngepakke.surveys.models import Round
 
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         round_ = Round.objects.select_related("order__cluster__region", "package_version").filter(pk=round_id).first()
         if round_ is None:
             raise CommandError(f"Ukendt runde: {round_id}.")
+        if in_reopen_window(round_):
+            raise CommandError(f"Runde {round_id}: {WITHHELD_NOTICE}")
         if round_.closed_at is None:
             raise CommandError(
                 f"Runde {round_id} er ikke lukket; resultater findes kun for lukkede runder "
