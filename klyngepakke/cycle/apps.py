@@ -8,4 +8,4 @@ class CycleConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the e-mail renderers with the outbox.
-        from . import emails  # noqa: F401
+        from . import emails, ordering_emails  # noqa: F401

@@ -35,6 +35,9 @@ from .models import (
 
 State = Order.State
 
+# Before the meeting: a second order of the same package for the same cluster is refused
+# while one of these is running (it would invite every doctor a second time).
+RUNNING = {State.ORDERED, State.PLANNED, State.SURVEY_OPEN, State.SURVEY_CLOSED}
 # After the meeting: the states in which the meeting record and decisions may be edited.
 AFTER_MEETING = {State.MEETING_HELD, State.FOLLOW_UP_DUE}
 # A follow-up 6 to 12 months after the meeting (seed 001), counted in days.
@@ -265,6 +268,8 @@ def follow_up_refusal(order: Order) -> str | None:
         return "Registrér først klyngens beslutning om, hvilken pakke opfølgningen skal bruge."
     if Order.objects.filter(follows_up=order).exists():
         return "Opfølgningen er allerede bestilt."
+    if Order.objects.filter(cluster=order.cluster, package=decision.follow_up_package, state__in=RUNNING).exists():
+        return "Klyngen har allerede en igangværende bestilling af opfølgningspakken."
     if decision.follow_up_package.current_version_id is None:
         return "Opfølgningspakken er ikke indlæst i kataloget."
     return None

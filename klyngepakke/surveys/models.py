@@ -30,6 +30,7 @@ class Order(models.Model):
         MEETING_HELD = "meeting_held", "Møde afholdt"
         FOLLOW_UP_DUE = "follow_up_due", "Opfølgning forfalden"
         DONE = "done", "Afsluttet"
+        CANCELLED = "cancelled", "Annulleret"
 
     cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="orders")
     package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="orders")
@@ -44,6 +45,11 @@ class Order(models.Model):
     follows_up = models.ForeignKey(
         "self", verbose_name="følger op på", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
+    # The survey's schedule (klyngepakke.cycle.ordering): the round opens by itself on
+    # `survey_opens_on` and takes answers until the end of `survey_closes_on`.
+    survey_opens_on = models.DateField("spørgeskemaet åbner", null=True, blank=True)
+    survey_closes_on = models.DateField("svarfrist", null=True, blank=True)
+    reminder_days = models.JSONField("påmindelser (dage før svarfristen)", default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -72,6 +78,31 @@ class OrderEvent(models.Model):
         return f"{self.get_state_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class CallRequest(models.Model):
+    """A coordinator's "Ring mig op": a planning call with a consultant, for the staff's
+    work queue (`klyngepakke.cycle.ordering.open_call_requests`)."""
+
+    order = models.ForeignKey(Order, verbose_name="bestilling", on_delete=models.CASCADE, related_name="call_requests")
+    phone = models.CharField("telefon", max_length=30)
+    preferred_time = models.CharField("foretrukket tidspunkt", max_length=200)
+    requested_at = models.DateTimeField("ønsket", default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField("håndteret", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = "opringning"
+        verbose_name_plural = "opringninger"
+
+    def __str__(self) -> str:
+        return f"Ring op: {self.order}"
+
+
 class Round(models.Model):
     order = models.ForeignKey(Order, verbose_name="bestilling", on_delete=models.PROTECT, related_name="rounds")
     package_version = models.ForeignKey(
@@ -89,11 +120,28 @@ class Round(models.Model):
         verbose_name_plural = "runder"
 
     def __str__(self) -> str:
-        return f"Runde {self.pk}: {self.order}"
+        return f"{self.display_name}: {self.order}" if self.pk else f"Ny runde: {self.order}"
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def display_name(self) -> str:
+        """The round's name for people, never its database id: "Opfølgning" for the
+        round of an order that follows up another, "1. måling" for an order's first
+        round, else "Måling" with the day it opened ("Måling 3. mar. 2027")."""
+        if self.order.follows_up_id is not None and self._is_first():
+            return "Opfølgning"
+        if self._is_first():
+            return "1. måling"
+        from django.utils.formats import date_format
+
+        return f"Måling {date_format(timezone.localtime(self.opened_at), 'j. M Y')}"
+
+    def _is_first(self) -> bool:
+        first = self.order.rounds.order_by("opened_at", "pk").values_list("pk", flat=True).first()
+        return first == self.pk
 
 
 class Invitation(models.Model):

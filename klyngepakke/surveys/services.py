@@ -32,6 +32,7 @@ TRANSITIONS: dict[str, set[str]] = {
     State.MEETING_HELD: {State.FOLLOW_UP_DUE, State.DONE},
     State.FOLLOW_UP_DUE: {State.DONE},
     State.DONE: set(),
+    State.CANCELLED: set(),  # klyngepakke.cycle.ordering.cancel_order
 }
 
 DEFAULT_SURVEY_DAYS = 14

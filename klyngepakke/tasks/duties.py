@@ -22,6 +22,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from klyngepakke.accounts.services import purge_expired_sessions
+from klyngepakke.cycle.ordering import open_due_rounds
 from klyngepakke.cycle.services import notify_follow_ups_due, request_plan_statuses
 from klyngepakke.materials.services import build_missing_materials
 from klyngepakke.outbox.services import process_outbox
@@ -49,6 +50,8 @@ DUTIES: tuple[Duty, ...] = (
     # First: the mixing window (docs/anonymity.md, "Inside the database") is one pass.
     Duty("mix_responses", mix_responses),
     Duty("close_due_rounds", close_due_rounds),
+    # Scheduled rounds open on their day (after the closing, before the reminders).
+    Duty("open_due_rounds", open_due_rounds),
     Duty("take_response_count_snapshots", take_response_count_snapshots),
     Duty("mark_follow_ups_due", lambda: mark_follow_ups_due(timezone.localdate())),
     Duty("notify_follow_ups_due", notify_follow_ups_due),

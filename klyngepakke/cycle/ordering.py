@@ -1,0 +1,285 @@
+"""Self-service ordering: "Bestil" with a meeting date, the survey scheduled from it,
+the optional planning call, cancelling, and the duty that opens scheduled rounds.
+
+`order_refusal` is the one function that decides whether an order may be placed; every
+refusal is a Danish sentence for the page (`OrderingError`). The dates' rules are in
+`klyngepakke.core.survey_schedule`. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from klyngepakke.catalogue.models import Package
+from klyngepakke.core.survey_schedule import SurveyDates, default_dates, schedule_refusal
+from klyngepakke.outbox.services import enqueue
+from klyngepakke.registry.models import Cluster
+from klyngepakke.surveys import services as order_services
+from klyngepakke.surveys.models import CallRequest, Order, OrderEvent
+from klyngepakke.tasks.backoff import run_items, waiting_items
+
+from . import services as cycle_services
+from .services import RUNNING
+
+State = Order.State
+
+# An order may be cancelled until its survey opens.
+CANCELLABLE = {State.ORDERED, State.PLANNED}
+MAX_REASON = 300
+
+
+class OrderingError(Exception):
+    """An order, change or cancellation that is not allowed; the message is Danish."""
+
+
+@dataclass(frozen=True)
+class CallWish:
+    phone: str
+    preferred_time: str
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    meeting_date: date | None
+    starts_at: time | None = None
+    place: str = ""
+    # None: the package's schedule counted from the meeting date.
+    opens_on: date | None = None
+    closes_on: date | None = None
+    call: CallWish | None = None
+
+
+def package_schedule(package: Package) -> dict:
+    version = package.current_version
+    schedule = (version.document.get("schedule") if version is not None else None) or {}
+    return {
+        "opens_weeks_before": schedule.get("opens_weeks_before", 4),
+        "closes_days_before": schedule.get("closes_days_before", 5),
+        "reminders_days_before_close": schedule.get("reminders_days_before_close", [7, 2]),
+    }
+
+
+def survey_dates(package: Package, data: OrderInput, today: date) -> SurveyDates | None:
+    """The survey's dates for this order: the package's, with the coordinator's changes."""
+    if data.meeting_date is None:
+        return None
+    schedule = package_schedule(package)
+    proposed = default_dates(
+        data.meeting_date,
+        schedule["opens_weeks_before"],
+        schedule["closes_days_before"],
+        schedule["reminders_days_before_close"],
+        today,
+    )
+    opens_on = data.opens_on or proposed.opens_on
+    closes_on = data.closes_on or proposed.closes_on
+    # A reminder that would fall before the survey opens (a shortened survey) is dropped;
+    # one that falls too soon after the invitations is refused (schedule_refusal).
+    reminders = tuple(d for d in proposed.reminder_days if closes_on - timedelta(days=d) >= opens_on)
+    return SurveyDates(opens_on, closes_on, reminders)
+
+
+def running_order(cluster: Cluster, package: Package) -> Order | None:
+    return Order.objects.filter(cluster=cluster, package=package, state__in=RUNNING).first()
+
+
+def order_refusal(cluster: Cluster, package: Package, data: OrderInput, today: date) -> str | None:
+    """Why this order cannot be placed (Danish), or None when it can."""
+    if package.current_version is None:
+        return "Pakken er ikke indlæst i kataloget."
+    if running_order(cluster, package) is not None:
+        return (
+            f"{cluster.name} har allerede en igangværende bestilling af {package.title}. "
+            "Åbn den i stedet, eller annullér den først."
+        )
+    refusal = schedule_refusal(data.meeting_date, survey_dates(package, data, today), today)  # type: ignore[arg-type]
+    if refusal is not None:
+        return refusal
+    if data.call is not None:
+        digits = [c for c in data.call.phone if c.isdigit()]
+        if not 8 <= len(digits) <= 15:
+            return "Skriv et telefonnummer med 8 cifre, så konsulenten kan ringe dig op."
+        if not data.call.preferred_time.strip():
+            return "Skriv, hvornår det passer dig at blive ringet op."
+    if len(data.place) > 200:
+        return "Mødestedet må højst være 200 tegn."
+    return None
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+@transaction.atomic
+def place_order(
+    cluster: Cluster, package: Package, data: OrderInput, by: AbstractBaseUser | None, *, today: date | None = None
+) -> Order:
+    """ "Bestil": the order, its meeting plan and survey schedule, the optional call
+    request, and the e-mails to staff, all or nothing."""
+    today = today or timezone.localdate()
+    # Locked, so two clicks (or two coordinators) cannot both pass the duplicate check.
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    refusal = order_refusal(cluster, package, data, today)
+    if refusal is not None:
+        raise OrderingError(refusal)
+    dates = survey_dates(package, data, today)
+    assert dates is not None and data.meeting_date is not None  # order_refusal checked them
+    try:
+        order = cycle_services.order_package(cluster, package, by)
+    except cycle_services.CycleError as exc:
+        raise OrderingError(str(exc)) from exc
+    order_services.plan_meeting(
+        order,
+        meeting_date=data.meeting_date,
+        starts_at=data.starts_at,
+        place=data.place.strip(),
+        minutes=None,
+        program_notes="",
+        by=by,
+    )
+    _set_dates(order, dates)
+    OrderEvent.objects.create(order=order, state=State.PLANNED, by=by, note=_dates_note(dates))
+    notify_staff_of_order(order)
+    if data.call is not None:
+        call = CallRequest.objects.create(
+            order=order, phone=data.call.phone.strip(), preferred_time=data.call.preferred_time.strip(), requested_by=by
+        )
+        notify_call_request(call)
+    order.refresh_from_db()
+    return order
+
+
+def _set_dates(order: Order, dates: SurveyDates) -> None:
+    Order.objects.filter(pk=order.pk).update(
+        survey_opens_on=dates.opens_on, survey_closes_on=dates.closes_on, reminder_days=list(dates.reminder_days)
+    )
+
+
+def _dates_note(dates: SurveyDates) -> str:
+    return f"Spørgeskemaet åbner {dates.opens_on:%d.%m.%Y} og lukker {dates.closes_on:%d.%m.%Y}"
+
+
+@transaction.atomic
+def reschedule_survey(
+    order: Order, opens_on: date, closes_on: date, by: AbstractBaseUser | None, *, today: date | None = None
+) -> Order:
+    """The coordinator moves the survey's dates (until it opens), within the same limits."""
+    today = today or timezone.localdate()
+    order = Order.objects.select_for_update(of=("self",)).select_related("package__current_version").get(pk=order.pk)
+    if order.state not in CANCELLABLE or order.rounds.exists():
+        raise OrderingError("Datoerne kan kun flyttes, før spørgeskemaet er åbnet.")
+    dates = survey_dates(
+        order.package, OrderInput(meeting_date=order.meeting_date, opens_on=opens_on, closes_on=closes_on), today
+    )
+    refusal = schedule_refusal(order.meeting_date, dates, today)  # type: ignore[arg-type]
+    if refusal is not None:
+        raise OrderingError(refusal)
+    assert dates is not None
+    _set_dates(order, dates)
+    OrderEvent.objects.create(order=order, state=order.state, by=by, note=_dates_note(dates))
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def cancel_order(order: Order, reason: str, by: AbstractBaseUser | None) -> Order:
+    """Cancel an order before its survey opens; the reason goes into the history."""
+    reason = " ".join(reason.split())
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.state == State.CANCELLED:
+        raise OrderingError("Bestillingen er allerede annulleret.")
+    if order.state not in CANCELLABLE or order.rounds.exists():
+        raise OrderingError(
+            "Bestillingen kan ikke annulleres, når spørgeskemaet er åbnet: invitationerne er sendt. "
+            "Luk runden i stedet, eller kontakt en konsulent."
+        )
+    if not reason:
+        raise OrderingError("Skriv, hvorfor bestillingen annulleres.")
+    if len(reason) > MAX_REASON:
+        raise OrderingError(f"Begrundelsen må højst være {MAX_REASON} tegn.")
+    order.state = State.CANCELLED
+    order.save(update_fields=["state"])
+    OrderEvent.objects.create(order=order, state=State.CANCELLED, by=by, note=reason)
+    return order
+
+
+# --- The scheduled opening -------------------------------------------------------------
+
+DUTY = "open_due_rounds"
+
+
+def open_due_rounds(today: date | None = None) -> int:
+    """Open the round of every planned order whose opening day has come (invitations go
+    out through `open_round`). Returns how many rounds were opened.
+
+    Safe with two workers: each order is claimed (`run_items`), then locked and checked
+    again (still planned, no round yet) before its round is opened in one transaction,
+    so an order is opened once. An order whose closing day has passed stays planned
+    (the coordinator moves its dates); one that fails backs off without holding up the rest.
+    """
+    today = today or timezone.localdate()
+    due = Order.objects.filter(
+        state=State.PLANNED, survey_opens_on__lte=today, survey_closes_on__gte=today, rounds__isnull=True
+    ).exclude(pk__in=waiting_items(DUTY))
+    ids = list(due.order_by("survey_opens_on", "pk").values_list("pk", flat=True))
+
+    def open_one(order_id: int) -> bool:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+            if order.state != State.PLANNED or order.rounds.exists() or order.survey_opens_on is None:
+                return False  # opened (or cancelled) meanwhile
+            if order.survey_opens_on > today or order.survey_closes_on is None:
+                return False
+            order_services.open_round(order, _end_of_day(order.survey_closes_on), None, list(order.reminder_days))
+        return True
+
+    return run_items(DUTY, ids, open_one).done
+
+
+# --- Staff notifications and the call requests -----------------------------------------
+
+
+def _staff_addresses() -> list[str]:
+    users = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_staff_of_order(order: Order) -> int:
+    """Queue the "new order" e-mail to every active staff user with an e-mail address."""
+    addresses = _staff_addresses()
+    for address in addresses:
+        enqueue("staff_new_order", address, "Ny bestilling", {"order": order.pk})
+    return len(addresses)
+
+
+def notify_call_request(call: CallRequest) -> int:
+    """Queue the "please call" e-mail to every active staff user with an e-mail address."""
+    addresses = _staff_addresses()
+    for address in addresses:
+        enqueue("staff_call_request", address, "Ring op til en koordinator", {"call": call.pk})
+    return len(addresses)
+
+
+def open_call_requests() -> QuerySet[CallRequest]:
+    """The planning calls no consultant has handled yet, oldest first (the work queue);
+    a cancelled order's request is left out."""
+    return (
+        CallRequest.objects.filter(handled_at__isnull=True)
+        .exclude(order__state=State.CANCELLED)
+        .select_related("order__cluster", "order__package", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def mark_call_handled(call: CallRequest, by: AbstractBaseUser | None) -> bool:
+    """The consultant has called; True if this marked it (not someone else first)."""
+    return bool(
+        CallRequest.objects.filter(pk=call.pk, handled_at__isnull=True).update(handled_at=timezone.now(), handled_by=by)
+    )
