@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
@@ -130,7 +129,8 @@ def place_order(
     if refusal is not None:
         raise OrderingError(refusal)
     dates = survey_dates(package, data, today)
-    assert dates is not None and data.meeting_date is not None  # order_refusal checked them
+    assert dates is not None  # order_refusal checked the dates
+    assert data.meeting_date is not None
     try:
         order = cycle_services.order_package(cluster, package, by)
     except cycle_services.CycleError as exc:
@@ -265,17 +265,6 @@ def notify_call_request(call: CallRequest) -> int:
     for address in addresses:
         enqueue("staff_call_request", address, "Ring op til en koordinator", {"call": call.pk})
     return len(addresses)
-
-
-def open_call_requests() -> QuerySet[CallRequest]:
-    """The planning calls no consultant has handled yet, oldest first (the work queue);
-    a cancelled order's request is left out."""
-    return (
-        CallRequest.objects.filter(handled_at__isnull=True)
-        .exclude(order__state=State.CANCELLED)
-        .select_related("order__cluster", "order__package", "requested_by")
-        .order_by("requested_at", "pk")
-    )
 
 
 def mark_call_handled(call: CallRequest, by: AbstractBaseUser | None) -> bool:
