@@ -44,7 +44,9 @@ def render_call_request(message: OutboxMessage) -> RenderedEmail:
     )
     if call is None or call.handled_at is not None or call.order.state == Order.State.CANCELLED:
         raise NotRendered
-    context = _order_context(call.order) | {"call": call}
+    who = call.requested_by
+    name = (who.get_full_name() or who.get_username()) if who is not None else "Koordinatoren"
+    context = _order_context(call.order) | {"call": call, "requester": name}
     with translation.override("da"):
         return RenderedEmail(
             subject=f"Ring op: {call.order.cluster.name} ({call.order.package.title})",
