@@ -145,7 +145,10 @@ def place_order(
         by=by,
     )
     _set_dates(order, dates)
-    OrderEvent.objects.create(order=order, state=State.PLANNED, by=by, note=_dates_note(dates))
+    # plan_meeting recorded the move to "planned"; its event says when the survey runs.
+    OrderEvent.objects.filter(pk=order.events.filter(state=State.PLANNED).latest("pk").pk).update(
+        note=_dates_note(dates)
+    )
     notify_staff_of_order(order)
     if data.call is not None:
         call = CallRequest.objects.create(

@@ -5,9 +5,6 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from klyngepakke.catalogue.models import Package
-from klyngepakke.catalogue.selectors import available_packages
-
 
 def date_input() -> forms.DateInput:
     """An HTML date input. Its value must be ISO (2027-02-11): a browser shows nothing
@@ -18,16 +15,6 @@ def date_input() -> forms.DateInput:
 def time_input() -> forms.TimeInput:
     """An HTML time input; its value must be HH:MM for the same reason."""
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class OrderForm(forms.Form):
-    package = forms.ModelChoiceField(
-        label="Pakke", queryset=Package.objects.none(), empty_label=None, to_field_name="code"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["package"].queryset = available_packages()
 
 
 class PlanForm(forms.Form):

@@ -37,7 +37,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         request,
         "web/package_list.html",
         {
-            "first": [(p, selectors.order_choices(request.user, p)) for p in first],
+            "first": [(p, selectors.order_choices(request.user, p), _length(p)) for p in first],
             "follow_ups": [(p, title, selectors.order_choices(request.user, p)) for p, title in follow_ups],
         },
     )
@@ -60,6 +60,10 @@ def package_detail(request: HttpRequest, code: str) -> HttpResponse:
             "length": selectors.meeting_length(doc["program"]["default_minutes"]),
         },
     )
+
+
+def _length(package: Package) -> str:
+    return selectors.meeting_length(package.current_version.document["program"]["default_minutes"])
 
 
 def _input(form: PlaceOrderForm) -> ordering.OrderInput:

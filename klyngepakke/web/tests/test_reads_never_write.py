@@ -43,6 +43,8 @@ POST_ONLY = {
     "set_language",
     "cycle:order_follow_up",
     "cycle:plan_send",
+    "web:cancel_order",
+    "web:reschedule",
 }
 
 
@@ -181,10 +183,12 @@ def cluster_pages(site) -> list[str]:
         reverse("surveys:round_detail", args=[code, closed.pk]),
         reverse("surveys:round_detail", args=[code, open_.pk]),
         reverse("surveys:order_new", args=[code]),
+        reverse("web:place_order", args=[code, "trivsel-og-arbejdsglaede"]),
         reverse("results:round", args=[code, closed.pk]),
         reverse("results:round", args=[code, open_.pk]),
     ]
     pages += [reverse("materials:download", args=[code, closed.pk, e.code]) for e in exporters()]
+    pages.append(reverse("materials:download_all", args=[code, closed.pk]))
     pages += [
         reverse(name, args=[code, closed.order_id]) for name in ("cycle:meeting", "cycle:decisions", "cycle:plans")
     ]
@@ -205,6 +209,8 @@ def post_only(site) -> list[tuple[str, list]]:
         ("set_language", []),
         ("cycle:order_follow_up", [code, closed.order_id]),
         ("cycle:plan_send", [code, closed.order_id, site["plans"][0].pk]),
+        ("web:cancel_order", [code, closed.order_id]),
+        ("web:reschedule", [code, closed.order_id]),
     ]
 
 
@@ -335,6 +341,7 @@ def test_every_named_route_is_walked_above(site):
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
         "surveys:order_new", "surveys:order_detail", "surveys:round_detail",
         "results:round", "results:national", "results:round_json", "materials:download",
+        "materials:download_all", "web:place_order",
         "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
         "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",
     } | POST_ONLY  # fmt: skip
