@@ -66,7 +66,9 @@ def test_a_call_request_is_stored_listed_mailed_and_handled():
     staff = factories.user(staff=True)
     coordinator = factories.user()
     order = place(
-        days_ahead=40, by=coordinator, call=ordering.CallWish(phone="+45 12 34 56 78", preferred_time="tirsdag formiddag")
+        days_ahead=40,
+        by=coordinator,
+        call=ordering.CallWish(phone="+45 12 34 56 78", preferred_time="tirsdag formiddag"),
     )
     [call] = open_call_requests()
     assert (call.order, call.phone, call.preferred_time, call.requested_by) == (
@@ -101,4 +103,3 @@ def test_a_cancelled_orders_call_request_leaves_the_queue():
     order = place(days_ahead=40, call=ordering.CallWish(phone="12345678", preferred_time="mandag"))
     ordering.cancel_order(order, "Aflyst", None)
     assert not open_call_requests().exists()
-

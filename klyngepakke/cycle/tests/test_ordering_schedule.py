@@ -44,7 +44,10 @@ def test_the_coordinator_may_move_the_dates_within_the_limits():
     order = place(days_ahead=40)
     meeting = order.meeting_date
     moved = ordering.reschedule_survey(order, meeting - timedelta(days=30), meeting - timedelta(days=3), None)
-    assert (moved.survey_opens_on, moved.survey_closes_on) == (meeting - timedelta(days=30), meeting - timedelta(days=3))
+    assert (moved.survey_opens_on, moved.survey_closes_on) == (
+        meeting - timedelta(days=30),
+        meeting - timedelta(days=3),
+    )
     with pytest.raises(ordering.OrderingError, match="senest 2 dage"):
         ordering.reschedule_survey(order, meeting - timedelta(days=30), meeting, None)
 

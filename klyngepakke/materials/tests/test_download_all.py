@@ -1,4 +1,4 @@
-""""Hent alt": one zip of every meeting file of a closed round, built with the files and
+""" "Hent alt": one zip of every meeting file of a closed round, built with the files and
 following their digest rules."""
 
 from __future__ import annotations
