@@ -72,6 +72,7 @@ def plan_meeting(
     starts_at: time | None = None,
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_scheduled_meeting(order, meeting_date)
     order.meeting_date = meeting_date
     order.meeting_starts_at = starts_at
     order.meeting_place = place
@@ -88,6 +89,22 @@ def plan_meeting(
     else:
         OrderEvent.objects.create(order=order, state=order.state, by=by, note="Mødeplan ændret")
     return order
+
+
+def _check_scheduled_meeting(order: Order, meeting_date: date | None) -> None:
+    """A survey scheduled from the meeting (klyngepakke.cycle.ordering) closes at least
+    MIN_DAYS_CLOSE_BEFORE_MEETING days before it: a new meeting date must keep that."""
+    from klyngepakke.core.survey_schedule import MIN_DAYS_CLOSE_BEFORE_MEETING
+
+    if order.survey_closes_on is None or order.state not in (State.ORDERED, State.PLANNED):
+        return
+    if meeting_date is None:
+        raise OrderError("Spørgeskemaet er planlagt ud fra mødedatoen, så mødedatoen kan ikke fjernes.")
+    if order.survey_closes_on > meeting_date - timedelta(days=MIN_DAYS_CLOSE_BEFORE_MEETING):
+        raise OrderError(
+            f"Spørgeskemaet lukker {order.survey_closes_on:%d.%m.%Y}, og det skal lukke senest "
+            f"{MIN_DAYS_CLOSE_BEFORE_MEETING} dage før mødet. Flyt spørgeskemaets datoer først."
+        )
 
 
 @transaction.atomic

@@ -100,3 +100,24 @@ def test_a_cancelled_order_is_never_opened():
 def test_an_order_whose_last_day_has_passed_stays_planned():
     order = place(days_ahead=40)
     assert ordering.open_due_rounds(order.survey_closes_on + timedelta(days=1)) == 0
+
+
+def test_moving_the_meeting_before_the_scheduled_close_is_refused():
+    from klyngepakke.surveys import services as order_services
+
+    order = place(days_ahead=40)
+    with pytest.raises(order_services.OrderError, match="Flyt spørgeskemaets datoer først"):
+        order_services.plan_meeting(
+            order,
+            meeting_date=order.survey_closes_on + timedelta(days=1),
+            place="",
+            minutes=None,
+            program_notes="",
+            by=None,
+        )
+    order.refresh_from_db()
+    assert order.meeting_date == today() + timedelta(days=40)
+    # A later meeting keeps the survey dates and is allowed.
+    order_services.plan_meeting(
+        order, meeting_date=order.meeting_date + timedelta(days=7), place="", minutes=None, program_notes="", by=None
+    )
