@@ -110,7 +110,8 @@ def place_order(request: HttpRequest, code: str, package_code: str) -> HttpRespo
             else:
                 status = 200  # "Se datoerne": the steps, nothing stored
             dates = ordering.survey_dates(package, data, today)
-            if dates is not None and data.meeting_date is not None:
+            # Dates are shown only when they are allowed (a refused set makes no plan).
+            if refusal is None and dates is not None and data.meeting_date is not None:
                 steps = selectors.next_steps(data.meeting_date, dates, data.call.preferred_time if data.call else "")
     return render(
         request,
@@ -121,6 +122,7 @@ def place_order(request: HttpRequest, code: str, package_code: str) -> HttpRespo
             "form": form,
             "steps": steps,
             "schedule": ordering.package_schedule(package),
+            "running": ordering.running_order(cluster, package),
         },
         status=status,
     )

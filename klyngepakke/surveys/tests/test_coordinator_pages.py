@@ -424,7 +424,7 @@ def test_the_coordinator_pages_are_accessible_and_csp_clean(coord, cluster, roun
     assert invalid_open.status_code == 400
     for response in (
         coord.get(reverse("web:cluster_detail", args=[cluster.code])),
-        coord.get(reverse("surveys:order_new", args=[cluster.code])),
+        coord.get(reverse("web:place_order", args=[cluster.code, PACKAGE])),
         coord.get(order_url(ordered)),
         invalid_open,
         coord.get(order_url(round_.order)),
