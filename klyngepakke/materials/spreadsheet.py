@@ -231,8 +231,9 @@ def _follow_up_sheet(out: _Sheet, follow_up: dict[str, Any]) -> None:
     before, after = follow_up["before"], follow_up["after"]
     out.write("Udvikling siden sidste runde", header=True)
     before_round = follow_up["before_round"]
-    closed = f"lukket {date.fromisoformat(before_round['closed_on']):%d.%m.%Y}" if before_round["closed_on"] else ""
-    out.write("Sammenlignet med", before_round["package_title"], closed)
+    # The earlier round by its package and close date (a date cell), never its id.
+    closed = date.fromisoformat(before_round["closed_on"]) if before_round["closed_on"] else ""
+    out.write("Sammenlignet med (lukket)", before_round["package_title"], closed)
     out.write("Besvarelser før", before["respondents"], f"af {before['invited']}")
     out.write("Besvarelser efter", after["respondents"], f"af {after['invited']}")
     out.blank()
