@@ -441,11 +441,56 @@ MATRIX: dict[str, list[Sample]] = {
     "surveys:thanks": [Sample("thanks before submit", lambda w: reverse("surveys:thanks"), respondent_page(FORBIDDEN))],
     # --- surveys: the coordinator's (and staff consultant's) order and round pages
     "surveys:order_new": [
-        Sample("order a package", lambda w: reverse("surveys:order_new", args=[w.cluster.code]), manage_page(OK)),
+        # The package pages order now (web:place_order); the old address leads there.
+        Sample(
+            "order a package",
+            lambda w: reverse("surveys:order_new", args=[w.cluster.code]),
+            manage_page(redirect(lambda w: reverse("web:package_list"))),
+        ),
         Sample(
             "unknown cluster",
             lambda w: reverse("surveys:order_new", args=["findes-ikke"]),
             row(anonymous=LOGIN, coordinator=NOT_FOUND, other=NOT_FOUND, staff=NOT_FOUND),
+        ),
+    ],
+    "web:place_order": [
+        Sample(
+            "order form",
+            lambda w: reverse("web:place_order", args=[w.cluster.code, w.order.package.code]),
+            manage_page(OK),
+        ),
+        Sample(
+            "order form of an unknown package",
+            lambda w: reverse("web:place_order", args=[w.cluster.code, "findes-ikke"]),
+            manage_page(NOT_FOUND),
+        ),
+    ],
+    "web:cancel_order": [
+        Sample(
+            "GET cancel",
+            lambda w: reverse("web:cancel_order", args=[w.cluster.code, w.order.pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            # The survey is open: refused with a message, back to the order page.
+            "POST cancel",
+            lambda w: reverse("web:cancel_order", args=[w.cluster.code, w.order.pk]),
+            manage_page(redirect(lambda w: reverse("surveys:order_detail", args=[w.cluster.code, w.order.pk]))),
+            method="post",
+        ),
+        Sample(
+            "POST cancel under another cluster's code",
+            lambda w: reverse("web:cancel_order", args=[w.other_cluster.code, w.order.pk]),
+            MISMATCHED,
+            method="post",
+        ),
+    ],
+    "web:reschedule": [
+        Sample(
+            "POST move survey dates",
+            lambda w: reverse("web:reschedule", args=[w.cluster.code, w.order.pk]),
+            manage_page(redirect(lambda w: reverse("surveys:order_detail", args=[w.cluster.code, w.order.pk]))),
+            method="post",
         ),
     ],
     "surveys:order_detail": [
@@ -646,6 +691,18 @@ MATRIX: dict[str, list[Sample]] = {
             lambda w: reverse("materials:download", args=[w.cluster.code, w.closed_round.pk, "spreadsheet"]),
             row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
             method="post",
+        ),
+    ],
+    "materials:download_all": [
+        Sample(
+            "Hent alt of own closed round",
+            lambda w: reverse("materials:download_all", args=[w.cluster.code, w.closed_round.pk]),
+            row(anonymous=LOGIN, coordinator=OK, facilitator=OK, other=NOT_FOUND, staff=OK),
+        ),
+        Sample(
+            "Hent alt of own open round",
+            lambda w: reverse("materials:download_all", args=[w.cluster.code, w.round.pk]),
+            row(anonymous=LOGIN, coordinator=CONFLICT, facilitator=CONFLICT, other=NOT_FOUND, staff=CONFLICT),
         ),
     ],
     "materials:rebuild": [

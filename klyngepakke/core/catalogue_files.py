@@ -570,6 +570,11 @@ def _check_rest(
             collector.add(
                 ("measure_points", index, "code"), f"'{point.code}' is not a score, question or item of this package"
             )
+    if package.sales is not None:
+        _unique(collector, ("sales", "sample_items"), package.sales.sample_items, "sample item")
+        for index, code in enumerate(package.sales.sample_items):
+            if code not in measures and code not in questions:
+                collector.add(("sales", "sample_items", index), f"'{code}' is not a question or item of this package")
     if package.follows_up is not None:
         if package.follows_up == package.code:
             collector.add(("follows_up",), "a package cannot follow up itself")

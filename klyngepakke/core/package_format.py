@@ -17,7 +17,10 @@ from pydantic import (
     StringConstraints,
     Tag,
     field_validator,
+    model_validator,
 )
+
+from .survey_schedule import MIN_DAYS_CLOSE_BEFORE_MEETING, MIN_DAYS_OPEN_TO_REMINDER, MIN_SURVEY_DAYS
 
 FORMAT_VERSION = 1
 
@@ -338,6 +341,42 @@ class FollowUpQuestions(Strict):
     _text = field_validator("title", "intro", "measure_points_title", mode="before")(_coerce_text)
 
 
+class Sales(Strict):
+    """What the package pages show a coordinator to help them choose (the rest comes
+    from `summary`, `materials` and `program`)."""
+
+    # Who the package is for, in a sentence or two.
+    audience: Text
+    # Question or item codes shown as sample questions (at most six).
+    sample_items: list[Code] = Field(default_factory=list, max_length=6)
+
+    _text = field_validator("audience", mode="before")(_coerce_text)
+
+
+class SurveySchedule(Strict):
+    """When the survey runs, counted from the meeting date (klyngepakke.core.survey_schedule)."""
+
+    opens_weeks_before: int = Field(default=4, ge=1, le=26)
+    closes_days_before: int = Field(default=5, ge=MIN_DAYS_CLOSE_BEFORE_MEETING, le=60)
+    # Reminders to those who have not answered, in days before the close.
+    reminders_days_before_close: list[int] = Field(default_factory=lambda: [7, 2], max_length=5)
+
+    @model_validator(mode="after")
+    def _fits(self) -> SurveySchedule:
+        length = self.opens_weeks_before * 7 - self.closes_days_before + 1
+        if length < MIN_SURVEY_DAYS:
+            raise ValueError(f"the survey would be open {length} days; at least {MIN_SURVEY_DAYS}")
+        if len(set(self.reminders_days_before_close)) != len(self.reminders_days_before_close):
+            raise ValueError("a reminder day is listed twice")
+        for days in self.reminders_days_before_close:
+            if days < 1 or length - 1 - days < MIN_DAYS_OPEN_TO_REMINDER:
+                raise ValueError(
+                    f"a reminder {days} days before the close is not between 1 day before the close "
+                    f"and {MIN_DAYS_OPEN_TO_REMINDER} days after the opening"
+                )
+        return self
+
+
 class PackageFile(Strict):
     format: Literal[1]
     kind: Literal["package"]
@@ -368,6 +407,10 @@ class PackageFile(Strict):
     # Asked in a round of an order that follows up an earlier one (core.follow_up).
     follow_up_questions: FollowUpQuestions | None = None
     style: Style = Field(default_factory=Style)
+    # The package pages' sales texts (docs/package-format.md, "Sales").
+    sales: Sales | None = None
+    # When the survey opens and closes relative to the meeting date.
+    schedule: SurveySchedule = Field(default_factory=SurveySchedule)
 
     _text = field_validator("title", "summary", "contact", mode="before")(_coerce_text)
 

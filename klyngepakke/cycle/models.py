@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
-from klyngepakke.formats import danish_datetime
+from klyngepakke.formats import danish_date, danish_datetime
 from klyngepakke.registry.models import Cluster, Practice
 
 
@@ -29,6 +29,7 @@ class Order(models.Model):
         MEETING_HELD = "meeting_held", "Møde afholdt"
         FOLLOW_UP_DUE = "follow_up_due", "Opfølgning forfalden"
         DONE = "done", "Afsluttet"
+        CANCELLED = "cancelled", "Annulleret"
 
     cluster = models.ForeignKey(Cluster, verbose_name="klynge", on_delete=models.PROTECT, related_name="orders")
     package = models.ForeignKey(Package, verbose_name="pakke", on_delete=models.PROTECT, related_name="orders")
@@ -43,6 +44,11 @@ class Order(models.Model):
     follows_up = models.ForeignKey(
         "self", verbose_name="følger op på", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
+    # The survey's schedule (klyngepakke.cycle.ordering): the round opens by itself on
+    # `survey_opens_on` and takes answers until the end of `survey_closes_on`.
+    survey_opens_on = models.DateField("spørgeskemaet åbner", null=True, blank=True)
+    survey_closes_on = models.DateField("svarfrist", null=True, blank=True)
+    reminder_days = models.JSONField("påmindelser (dage før svarfristen)", default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -92,7 +98,7 @@ class MeetingRecord(models.Model):
         verbose_name_plural = "mødereferater"
 
     def __str__(self) -> str:
-        return f"Møde {self.held_on:%d.%m.%Y}"
+        return f"Møde {danish_date(self.held_on)}"
 
 
 class Decision(models.Model):
@@ -236,3 +242,28 @@ class PlanRow(models.Model):
 
     def __str__(self) -> str:
         return self.what[:40]
+
+
+class CallRequest(models.Model):
+    """A coordinator's "Ring mig op": a planning call with a consultant, for the staff's
+    work queue (`klyngepakke.cycle.ordering.open_call_requests`)."""
+
+    order = models.ForeignKey(Order, verbose_name="bestilling", on_delete=models.CASCADE, related_name="call_requests")
+    phone = models.CharField("telefon", max_length=30)
+    preferred_time = models.CharField("foretrukket tidspunkt", max_length=200)
+    requested_at = models.DateTimeField("ønsket", default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField("håndteret", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = "opringning"
+        verbose_name_plural = "opringninger"
+
+    def __str__(self) -> str:
+        return f"Ring op: {self.order}"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.core.survey_schedule import MIN_DAYS_CLOSE_BEFORE_MEETING
 from klyngepakke.formats import danish_date
 from klyngepakke.outbox.services import enqueue
 from klyngepakke.registry.models import Cluster, Member
@@ -39,6 +40,9 @@ from .signals import meeting_planned, order_placed
 
 State = Order.State
 
+# Before the meeting: a second order of the same package for the same cluster is refused
+# while one of these is running (it would invite every doctor a second time).
+RUNNING = {State.ORDERED, State.PLANNED, State.SURVEY_OPEN, State.SURVEY_CLOSED}
 # After the meeting: the states in which the meeting record and decisions may be edited.
 AFTER_MEETING = {State.MEETING_HELD, State.FOLLOW_UP_DUE}
 # A follow-up 6 to 12 months after the meeting (seed 001), counted in days.
@@ -65,6 +69,7 @@ TRANSITIONS: dict[str, set[str]] = {
     State.MEETING_HELD: {State.FOLLOW_UP_DUE, State.DONE},
     State.FOLLOW_UP_DUE: {State.DONE},
     State.DONE: set(),
+    State.CANCELLED: set(),  # klyngepakke.cycle.ordering.cancel_order
 }
 
 # The meeting may be planned (or re-planned) until it has been held.
@@ -109,6 +114,7 @@ def plan_meeting(
     if order.state not in PLANNABLE:
         # After the meeting the plan is history (the meeting record says what happened).
         raise OrderError(f"Bestillingen er '{order.get_state_display()}': mødeplanen kan ikke ændres nu.")
+    _check_scheduled_meeting(order, meeting_date)
     order.meeting_date = meeting_date
     order.meeting_starts_at = starts_at
     order.meeting_place = place
@@ -158,6 +164,20 @@ def mark_follow_ups_due(today: date) -> int:
             OrderEvent.objects.create(order_id=order_id, state=State.FOLLOW_UP_DUE, note="Opfølgningsdato nået")
         moved += 1
     return moved
+
+
+def _check_scheduled_meeting(order: Order, meeting_date: date | None) -> None:
+    """A survey scheduled from the meeting (klyngepakke.cycle.ordering) closes at least
+    MIN_DAYS_CLOSE_BEFORE_MEETING days before it: a new meeting date must keep that."""
+    if order.survey_closes_on is None or order.state not in (State.ORDERED, State.PLANNED):
+        return
+    if meeting_date is None:
+        raise OrderError("Spørgeskemaet er planlagt ud fra mødedatoen, så mødedatoen kan ikke fjernes.")
+    if order.survey_closes_on > meeting_date - timedelta(days=MIN_DAYS_CLOSE_BEFORE_MEETING):
+        raise OrderError(
+            f"Spørgeskemaet lukker {danish_date(order.survey_closes_on)}, og det skal lukke senest "
+            f"{MIN_DAYS_CLOSE_BEFORE_MEETING} dage før mødet. Flyt spørgeskemaets datoer først."
+        )
 
 
 def survey_opened(order: Order, by: AbstractBaseUser | None) -> None:
@@ -396,6 +416,8 @@ def follow_up_refusal(order: Order) -> str | None:
         return "Registrér først klyngens beslutning om, hvilken pakke opfølgningen skal bruge."
     if Order.objects.filter(follows_up=order).exists():
         return "Opfølgningen er allerede bestilt."
+    if Order.objects.filter(cluster=order.cluster, package=decision.follow_up_package, state__in=RUNNING).exists():
+        return "Klyngen har allerede en igangværende bestilling af opfølgningspakken."
     if decision.follow_up_package.current_version_id is None:
         return "Opfølgningspakken er ikke indlæst i kataloget."
     return None

@@ -11,3 +11,8 @@ meeting_planned = Signal()
 # An order was placed (`services.new_order`), inside its transaction; keyword argument
 # `order`. Notifications tells the consultants.
 order_placed = Signal()
+
+# A coordinator asked for a planning call ("Ring mig op", `ordering.place_order`), inside
+# the order's transaction; keyword argument `call` (a CallRequest). Notifications tells
+# the consultants.
+call_requested = Signal()

@@ -137,6 +137,8 @@ class MeetingMaterials:
     help_contacts: tuple[dict[str, Any], ...]
     sources: dict[str, dict[str, Any]]
     score_definitions: tuple[dict[str, Any], ...]
+    # The round's name for people ("1. måling", "Opfølgning"), never its id.
+    round_name: str = ""
 
     @property
     def national_offers(self) -> tuple[OfferEntry, ...]:
@@ -317,4 +319,5 @@ def meeting_materials(round_id: int) -> MeetingMaterials:
         ),
         sources={s["code"]: s for s in document.get("sources", [])},
         score_definitions=tuple(document.get("scores", [])),
+        round_name=round_.display_name,
     )

@@ -6,6 +6,8 @@ build leaves the earlier files as they were (all or nothing).
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -19,7 +21,7 @@ from klyngepakke.support.backoff import run_items, waiting_items
 from klyngepakke.surveys.models import Round
 
 from .context import MeetingMaterials, meeting_materials
-from .exporters import Exporter, Rendered, exporter, exporters
+from .exporters import Exporter, Rendered, exporter, exporters, file_stem
 from .models import MaterialFile
 
 
@@ -48,10 +50,60 @@ def store(round_id: int, digest: str, rendered: list[tuple[str, Rendered]]) -> l
     return files
 
 
+# "Hent alt": every file of a round in one zip, stored beside them under this code.
+PACK = "alle"
+
+
+def pack(materials: MeetingMaterials, rendered: list[tuple[str, Rendered]]) -> Rendered:
+    """One zip of the rendered files, in the download list's order. The same files give
+    the same bytes (fixed entry times), so the zip follows the files' digest rules."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for _code, file in rendered:
+            entry = zipfile.ZipInfo(file.name, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, file.data)
+    return Rendered(name=f"{file_stem(materials)}-alle.zip", content_type="application/zip", data=buffer.getvalue())
+
+
 def build_materials(round_id: int) -> list[MaterialFile]:
-    """Render every format for a closed round and store them (replacing older builds)."""
+    """Render every format for a closed round, and their zip, and store them (replacing
+    older builds)."""
     materials = meeting_materials(round_id)
-    return store(round_id, materials.digest(), render_all(materials))
+    rendered = render_all(materials)
+    return store(round_id, materials.digest(), [*rendered, (PACK, pack(materials, rendered))])
+
+
+def current_pack(round_id: int) -> MaterialFile:
+    """The stored zip if it was built from today's inputs, else one made now from the
+    current files (stored ones where their digest still holds), not stored: a read."""
+    materials = meeting_materials(round_id)
+    digest = materials.digest()
+    stored = {f.exporter: f for f in MaterialFile.objects.filter(round_id=round_id, digest=digest)}
+    if PACK in stored:
+        return stored[PACK]
+    missing = [e for e in exporters() if e.code not in stored]
+    fresh = dict(render_all(materials, missing)) if missing else {}
+    rendered = [
+        (
+            e.code,
+            fresh[e.code]
+            if e.code in fresh
+            else Rendered(stored[e.code].name, stored[e.code].content_type, bytes(stored[e.code].data)),
+        )
+        for e in exporters()
+    ]
+    file = pack(materials, rendered)
+    return MaterialFile(
+        round_id=round_id,
+        exporter=PACK,
+        name=file.name,
+        content_type=file.content_type,
+        data=file.data,
+        size=len(file.data),
+        digest=digest,
+        built_at=timezone.now(),
+    )
 
 
 def current_file(round_id: int, code: str) -> MaterialFile:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
@@ -230,7 +230,10 @@ def _scores_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
 def _follow_up_sheet(out: _Sheet, follow_up: dict[str, Any]) -> None:
     before, after = follow_up["before"], follow_up["after"]
     out.write("Udvikling siden sidste runde", header=True)
-    out.write("Sammenlignet med runde", follow_up["before_round"]["id"], follow_up["before_round"]["package_title"])
+    before_round = follow_up["before_round"]
+    # The earlier round by its package and close date (a date cell), never its id.
+    closed = date.fromisoformat(before_round["closed_on"]) if before_round["closed_on"] else ""
+    out.write("Sammenlignet med (lukket)", before_round["package_title"], closed)
     out.write("Besvarelser før", before["respondents"], f"af {before['invited']}")
     out.write("Besvarelser efter", after["respondents"], f"af {after['invited']}")
     out.blank()
@@ -366,7 +369,7 @@ def _about_sheet(out: _Sheet, materials: MeetingMaterials) -> None:
         ("Pakkeversion", f"{materials.package_version} (katalogversion {materials.package_version_number})"),
         ("Klynge", f"{materials.cluster_name} ({materials.cluster_code})"),
         ("Region", materials.region_name),
-        ("Runde", materials.round_id),
+        ("Måling", materials.round_name),
         ("Spørgeskemaet åbnede", materials.opened_on),
         ("Spørgeskemaet lukkede (data pr.)", materials.closed_on),
         ("Inviterede", results["invited"]),

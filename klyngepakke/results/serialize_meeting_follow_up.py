@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from klyngepakke.core.statistics import Comparison
+from klyngepakke.formats import danish_date
 
 from .meeting_follow_up import NO_EARLIER_ROUND, NO_MEAN, NOT_ASKED, FollowUpFromMeeting, MeasurePointChange, Side
 from .serialize import WITHHELD_TEXT, _estimate, number_text
@@ -106,11 +107,11 @@ def meeting_follow_up_as_dict(
             else None
         ),
         "meeting_on": section.meeting_on.isoformat() if section.meeting_on else None,
-        "meeting_on_text": f"{section.meeting_on:%d.%m.%Y}" if section.meeting_on else None,
+        "meeting_on_text": danish_date(section.meeting_on) if section.meeting_on else None,
         "decisions": {
             "focus_areas": list(section.focus_areas),
             "follow_up_on": section.follow_up_on.isoformat() if section.follow_up_on else None,
-            "follow_up_on_text": f"{section.follow_up_on:%d.%m.%Y}" if section.follow_up_on else None,
+            "follow_up_on_text": danish_date(section.follow_up_on) if section.follow_up_on else None,
             "follow_up_package": section.follow_up_package,
             "topic_meetings": section.topic_meetings,
         },

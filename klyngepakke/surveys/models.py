@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from klyngepakke.catalogue.models import PackageVersion
 from klyngepakke.cycle.models import Order
+from klyngepakke.formats import danish_date
 from klyngepakke.registry.models import Member
 
 
@@ -51,7 +52,7 @@ class Round(models.Model):
         verbose_name_plural = "runder"
 
     def __str__(self) -> str:
-        return f"Runde {self.pk}: {self.order}"
+        return f"{self.display_name}: {self.order}" if self.pk else f"Ny runde: {self.order}"
 
     @property
     def is_open(self) -> bool:
@@ -61,6 +62,21 @@ class Round(models.Model):
     def questionnaire_document(self) -> dict[str, Any]:
         """What this round asks and scores: its own frozen document, else its package version's."""
         return self.document if self.document is not None else self.package_version.document
+
+    @property
+    def display_name(self) -> str:
+        """The round's name for people, never its database id: "Opfølgning" for the
+        round of an order that follows up another, "1. måling" for an order's first
+        round, else "Måling" with the day it opened ("Måling 3. mar. 2027")."""
+        if self.order.follows_up_id is not None and self._is_first():
+            return "Opfølgning"
+        if self._is_first():
+            return "1. måling"
+        return f"Måling {danish_date(self.opened_at)}"
+
+    def _is_first(self) -> bool:
+        first = self.order.rounds.order_by("opened_at", "pk").values_list("pk", flat=True).first()
+        return first == self.pk
 
 
 class Invitation(models.Model):

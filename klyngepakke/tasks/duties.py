@@ -35,6 +35,7 @@ from klyngepakke.results.services import store_missing_aggregates, store_missing
 from klyngepakke.support import backoff
 from klyngepakke.support.logs import log_event
 from klyngepakke.surveys.reminders import queue_due_reminders
+from klyngepakke.surveys.scheduled import open_due_rounds
 from klyngepakke.surveys.services import (
     close_due_rounds,
     mix_responses,
@@ -54,6 +55,8 @@ DUTIES: tuple[Duty, ...] = (
     # First: the mixing window (docs/anonymity.md, "Inside the database") is one pass.
     Duty("mix_responses", mix_responses),
     Duty("close_due_rounds", close_due_rounds),
+    # Scheduled rounds open on their day (after the closing, before the reminders).
+    Duty("open_due_rounds", open_due_rounds),
     Duty("take_response_count_snapshots", take_response_count_snapshots),
     Duty("mark_follow_ups_due", lambda: mark_follow_ups_due(timezone.localdate())),
     Duty("notify_follow_ups_due", notify_follow_ups_due),

@@ -19,7 +19,7 @@ from klyngepakke.results.responses import in_reopen_window
 from klyngepakke.surveys import reminders, selectors, services
 from klyngepakke.surveys.models import Round
 
-from .order_forms import ExtendRoundForm, OpenRoundForm, OrderForm, PlanForm
+from .order_forms import ExtendRoundForm, OpenRoundForm, PlanForm
 
 
 def _order(request: HttpRequest, code: str, order_id: int) -> Order:
@@ -47,27 +47,18 @@ def _round(request: HttpRequest, code: str, round_id: int) -> Round:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest, code: str) -> HttpResponse:
-    cluster = cluster_for(request.user, code, manage=True)
-    form = OrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # A follow-up package is linked to the order it follows up (one candidate).
-            order = cycle_services.order_package(cluster, form.cleaned_data["package"], request.user)
-        except cycle_services.CycleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{order.package.title} er bestilt. Planlæg mødet og åbn spørgeskemaet nedenfor.")
-            return redirect("surveys:order_detail", cluster.code, order.pk)
-    return render(
-        request, "surveys/order_new.html", {"cluster": cluster, "form": form}, status=400 if form.errors else 200
-    )
+    """ "Bestil pakke" from the cluster page: the package pages show what each package
+    gives and order it with a meeting date (klyngepakke/web/ordering_views.py)."""
+    cluster_for(request.user, code, manage=True)
+    return redirect("web:package_list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
+    from klyngepakke.web.ordering_views import schedule_context
+
     order = _order(request, code, order_id)
     document = order.package.current_version.document if order.package.current_version else {}
     default_minutes = document.get("program", {}).get("default_minutes")
@@ -129,6 +120,8 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
             # "Efter mødet": the cycle app's record, decisions, plan counts and follow-up,
             # each with the service's refusal (an action is offered only when allowed).
             "after": after_meeting(order),
+            # Self-service ordering: next steps with dates, move dates, cancel.
+            "schedule": schedule_context(order),
             "rounds": order.rounds.order_by("-opened_at"),
             "events": order.events.select_related("by"),
             "State": Order.State,

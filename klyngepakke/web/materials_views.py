@@ -52,6 +52,20 @@ def download(request: HttpRequest, code: str, round_id: int, exporter: str) -> H
 
 
 @login_required
+@require_GET
+def download_all(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
+    """ "Hent alt": the deck, handouts and spreadsheet in one zip."""
+    round_ = _round_for(request, code, round_id)
+    if round_.closed_at is None:
+        return _not_yet(request, round_)
+    file = services.current_pack(round_.pk)
+    response = HttpResponse(bytes(file.data), content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def rebuild(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     round_ = _round_for(request, code, round_id)
@@ -60,5 +74,7 @@ def rebuild(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     if not is_published(round_):
         return _not_yet(request, round_)
     files = services.build_materials(round_.pk)
-    messages.success(request, f"Mødematerialerne er bygget igen ({len(files)} filer) med den aktuelle mødeplan.")
+    messages.success(
+        request, f"Mødematerialerne er bygget igen ({len(files) - 1} filer og en samlet zip) med den aktuelle mødeplan."
+    )
     return redirect("surveys:round_detail", code, round_.pk)

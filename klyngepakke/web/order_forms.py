@@ -5,19 +5,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from klyngepakke.catalogue.models import Package
-from klyngepakke.catalogue.selectors import available_packages
 from klyngepakke.support.widgets import date_input, time_input
-
-
-class OrderForm(forms.Form):
-    package = forms.ModelChoiceField(
-        label="Pakke", queryset=Package.objects.none(), empty_label=None, to_field_name="code"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["package"].queryset = available_packages()
 
 
 class PlanForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_closing, views
+from . import ordering_views, round_closing, views
 
 app_name = "web"
 
@@ -9,8 +9,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("klynger/", views.cluster_list, name="cluster_list"),
     path("klynger/<slug:code>/", views.cluster_detail, name="cluster_detail"),
-    path("pakker/", views.package_list, name="package_list"),
-    path("pakker/<slug:code>/", views.package_detail, name="package_detail"),
+    path("pakker/", ordering_views.package_list, name="package_list"),
+    path("pakker/<slug:code>/", ordering_views.package_detail, name="package_detail"),
+    path("klynger/<slug:code>/bestil/<slug:package_code>/", ordering_views.place_order, name="place_order"),
+    path("klynger/<slug:code>/bestillinger/<int:order_id>/annuller/", ordering_views.cancel_order, name="cancel_order"),
+    path("klynger/<slug:code>/bestillinger/<int:order_id>/datoer/", ordering_views.reschedule, name="reschedule"),
     path("klynger/<slug:code>/runder/<int:round_id>/luk/", round_closing.close_round, name="round_close"),
     path("klynger/<slug:code>/runder/<int:round_id>/genaabn/", round_closing.reopen_round, name="round_reopen"),
 ]

@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from klyngepakke.catalogue.selectors import available_packages
 from klyngepakke.registry.access import can_manage, cluster_for, visible_clusters
 from klyngepakke.registry.selectors import cluster_overview
 from klyngepakke.surveys.selectors import orders_for_cluster
@@ -54,16 +53,3 @@ def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
     context["orders"] = orders_for_cluster(cluster.pk)
     context["can_manage"] = can_manage(request.user, cluster)
     return render(request, "web/cluster_detail.html", context)
-
-
-@login_required
-def package_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/package_list.html", {"packages": available_packages()})
-
-
-@login_required
-def package_detail(request: HttpRequest, code: str) -> HttpResponse:
-    package = available_packages().filter(code=code).first()
-    if package is None:
-        raise Http404("Pakken findes ikke.")
-    return render(request, "web/package_detail.html", {"package": package, "doc": package.current_version.document})

@@ -107,4 +107,4 @@ def da_date(value: date | None) -> str:
 
 
 def da_time(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
+    return value.strftime("%H.%M") if value else ""

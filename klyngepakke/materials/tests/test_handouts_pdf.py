@@ -33,7 +33,7 @@ def test_program_lists_every_block_with_its_times_and_the_plan(materials):
     text = pdf_text(render("program_pdf", materials).data)
     assert long_date(materials.meeting_date) in text
     assert materials.meeting_place in text
-    assert "16:30–19:30" in text
+    assert "16.30–19.30" in text
     assert flat(materials.program_notes or "") in text
     position = 0
     for slot in materials.program:

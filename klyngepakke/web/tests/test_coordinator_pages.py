@@ -99,32 +99,14 @@ class TestOrdering:
         assert "Klyngepakker" in html
         assert order.package.title in html
         assert order_url(order) in html
-        assert reverse("surveys:order_new", args=[cluster.code]) in html
+        assert reverse("web:package_list") in html
         assert "Bestil pakke" in html
 
-    def test_order_a_package_through_the_form(self, coord, cluster):
-        form = coord.get(reverse("surveys:order_new", args=[cluster.code]))
-        assert form.status_code == 200
-        assert f'value="{PACKAGE}"' in page(form)
-
-        response = coord.post(reverse("surveys:order_new", args=[cluster.code]), {"package": PACKAGE})
-
-        order = Order.objects.get(cluster=cluster)
+    def test_the_old_order_address_leads_to_the_package_pages(self, coord, cluster):
+        response = coord.get(reverse("surveys:order_new", args=[cluster.code]))
         assert response.status_code == 302
-        assert response["Location"] == order_url(order)
-        assert order.package.code == PACKAGE
-        assert order.state == Order.State.ORDERED
-        event = order.events.get()
-        assert (event.state, event.by) == (Order.State.ORDERED, coord.user)
-        shown = coord.get(order_url(order))
-        assert "er bestilt" in page(shown)  # the confirmation message
-        assert coord.user.get_username() in page(shown)  # the history says who
-
-    def test_an_unknown_package_is_refused_in_danish(self, coord, cluster):
-        response = coord.post(reverse("surveys:order_new", args=[cluster.code]), {"package": "findes-ikke"})
-        assert response.status_code == 400
-        assert "Marker en gyldig valgmulighed" in page(response)
-        assert not Order.objects.exists()
+        assert response["Location"] == reverse("web:package_list")
+        # (ordering itself: klyngepakke/web/tests/test_ordering_pages.py)
 
     def test_the_meeting_length_defaults_to_the_package_program(self, coord, order):
         default = order.package.current_version.document["program"]["default_minutes"]
@@ -450,7 +432,7 @@ def test_the_coordinator_pages_are_accessible_and_csp_clean(coord, cluster, roun
     assert invalid_open.status_code == 400
     for response in (
         coord.get(reverse("web:cluster_detail", args=[cluster.code])),
-        coord.get(reverse("surveys:order_new", args=[cluster.code])),
+        coord.get(reverse("web:place_order", args=[cluster.code, PACKAGE])),
         coord.get(order_url(ordered)),
         invalid_open,
         coord.get(order_url(round_.order)),

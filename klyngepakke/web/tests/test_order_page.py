@@ -147,9 +147,10 @@ def test_bestil_opfoelgning_is_offered_when_allowed_and_orders_it(held_order):
 
 def test_bestil_pakke_links_the_follow_up_package(held_order):
     client = coordinator(held_order)
+    meeting = timezone.localdate() + timedelta(days=40)
     response = client.post(
-        reverse("surveys:order_new", args=[held_order.cluster.code]),
-        {"package": "opfoelgning-trivsel-og-arbejdsglaede"},
+        reverse("web:place_order", args=[held_order.cluster.code, "opfoelgning-trivsel-og-arbejdsglaede"]),
+        {"meeting_date": meeting.isoformat(), "action": "order"},
     )
     assert response.status_code == 302
     new = Order.objects.get(package=Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede"))

@@ -51,6 +51,8 @@ POST_ONLY = {
     "web:member_invite",
     "web:member_undo",
     "web:registry_apply",
+    "web:cancel_order",
+    "web:reschedule",
 }
 
 
@@ -191,12 +193,14 @@ def cluster_pages(site) -> list[str]:
         reverse("web:round_close", args=[code, open_.pk]),
         reverse("web:round_close", args=[code, closed.pk]),
         reverse("surveys:order_new", args=[code]),
+        reverse("web:place_order", args=[code, "trivsel-og-arbejdsglaede"]),
         reverse("results:round", args=[code, closed.pk]),
         reverse("results:round", args=[code, open_.pk]),
         reverse("web:members", args=[code]),
         reverse("web:member_email", args=[code, site["cluster"].practices.first().members.first().pk]),
     ]
     pages += [reverse("materials:download", args=[code, closed.pk, e.code]) for e in exporters()]
+    pages.append(reverse("materials:download_all", args=[code, closed.pk]))
     pages += [
         reverse(name, args=[code, closed.order_id]) for name in ("cycle:meeting", "cycle:decisions", "cycle:plans")
     ]
@@ -223,6 +227,8 @@ def post_only(site) -> list[tuple[str, list]]:
         ("web:member_rejoin", [code, 1]),
         ("web:member_invite", [code, site["open"].pk]),
         ("web:member_undo", [code, 1]),
+        ("web:cancel_order", [code, closed.order_id]),
+        ("web:reschedule", [code, closed.order_id]),
     ]
 
 
@@ -375,6 +381,7 @@ def test_every_named_route_is_walked_above(site):
         "surveys:enter", "surveys:landing", "surveys:section", "surveys:review", "surveys:thanks",
         "surveys:order_new", "surveys:order_detail", "surveys:round_detail", "web:round_close", "web:cluster_list",
         "results:round", "results:national", "results:round_json", "materials:download",
+        "materials:download_all", "web:place_order",
         "cycle:meeting", "cycle:decisions", "cycle:plans", "cycle:plan_detail", "cycle:plan_print",
         "cycle:plan_enter", "cycle:practice_plan", "cycle:practice_plan_print",
         "web:members", "web:member_email", "web:registry_upload", "web:registry_preview",
