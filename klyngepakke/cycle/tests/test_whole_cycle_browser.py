@@ -252,9 +252,8 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     assert len(partnerships) == 2
     for practice in partnerships:
         coordinator.click("button", f"Send link til praksis {practice.name}")
-        assert f"er sat i kø til {practice.members.filter(active=True).count()} læge(r) i {practice.name}" in (
-            coordinator.message()
-        )
+        doctors_count = practice.members.filter(active=True).count()
+        assert coordinator.message() == f"Et link til planen er sat i kø til {doctors_count} læge(r) i {practice.name}."
     coordinator.check("plans-sent")
     links = links_in(smtp_server.mailbox, sent(smtp_server), PLAN_LINK)
     doctors = {p.pk: list(Member.objects.filter(practice=p, active=True).order_by("pk")) for p in partnerships}
@@ -360,7 +359,7 @@ def check_deck(path: Path, follow_up_on: Any, practices: int) -> None:
     decisions = slide_text(slides[1])
     for text in (
         FOCUS_AREA,
-        f"Opfølgning med Opfølgning på trivsel og arbejdsglæde omkring {follow_up_on:%d.%m.%Y}.",
+        f'Opfølgning med pakken "Opfølgning på trivsel og arbejdsglæde" omkring {follow_up_on:%d.%m.%Y}.',
         "WHO-5 trivselsindeks",
         f"2 af {practices} praksisser har lavet en plan",
         "1 i gang",
@@ -380,6 +379,9 @@ def check_deck(path: Path, follow_up_on: Any, practices: int) -> None:
         assert not after.startswith("Vises ikke"), after
     assert who5[1] == f"80,0 (n\u00a0=\u00a0{ANSWERING})", who5
     assert job[1] == f"3,0 (n\u00a0=\u00a0{ANSWERING})", job
+    words = slide_text(slides[2])
+    assert f"Klyngen håbede: {HOPE_WHO5}" in words
+    assert f"Klyngen håbede: {HOPE_JOB}" in words
 
 
 def render_deck(soffice: str, path: Path) -> None:  # noqa: F811
