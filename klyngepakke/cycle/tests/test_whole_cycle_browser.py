@@ -46,7 +46,7 @@ from klyngepakke.outbox.services import process_outbox
 from klyngepakke.registry.demo import DEFAULT_SEED, DEMO_PASSWORD
 from klyngepakke.registry.models import ClusterAssignment, Member
 from klyngepakke.registry.services import seed_demo
-from klyngepakke.surveys.tests.test_respondent_browser import PHONE, Phone, axe_violations, browser  # noqa: F401
+from klyngepakke.surveys.tests.test_respondent_browser import Phone, axe_violations, browser  # noqa: F401 - fixture
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,8 +71,8 @@ ANSWERING = 5  # k of the package
 class Coordinator:
     """The coordinator's browser at 360 px: every page passed is checked the same way."""
 
-    def __init__(self, browser: Any, base_url: str) -> None:
-        self.context = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="da-DK")
+    def __init__(self, chromium: Any, base_url: str) -> None:
+        self.context = chromium.new_context(viewport={"width": WIDTH, "height": 800}, locale="da-DK")
         self.page = self.context.new_page()
         self.base_url = base_url
         self.console: list[str] = []
@@ -138,7 +138,8 @@ def build_country() -> Order:
     order = Order.objects.get(cluster=cluster, package__code=demo.FIRST)
     assert order.state == Order.State.SURVEY_CLOSED
     # The demo plans a closed round's meeting 2-21 days ahead.
-    assert order.meeting_date is not None and order.meeting_date > timezone.localdate()
+    assert order.meeting_date is not None
+    assert order.meeting_date > timezone.localdate()
     return order
 
 
