@@ -152,15 +152,15 @@ def plans(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
 def plan_send(request: HttpRequest, code: str, order_id: int, plan_id: int) -> HttpResponse:
     order = _order(request, code, order_id, manage=True)
     plan = _plan(order, plan_id)
+    # Only a link sent before is replaced; the first sending has no old link to mention.
+    replaced = PlanToken.objects.filter(plan=plan).exists()
     try:
         count = services.send_plan_link(plan, request.user)
     except services.CycleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            f"Et nyt link er sat i kø til {count} læge(r) i {plan.practice.name}. Det gamle link virker ikke mere.",
-        )
+        text = f"Et link til planen er sat i kø til {count} læge(r) i {plan.practice.name}."
+        messages.success(request, text + (" Det gamle link virker ikke mere." if replaced else ""))
     return redirect("cycle:plans", code, order.pk)
 
 

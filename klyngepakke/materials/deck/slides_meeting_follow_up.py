@@ -46,7 +46,8 @@ def _decisions_slide(deck: Deck, section: dict[str, Any]) -> None:
     ]
     plan = "Opfølgning"
     if decisions["follow_up_package"]:
-        plan += f" med {decisions['follow_up_package']}"
+        # Quoted: the package's own title often starts with "Opfølgning" too.
+        plan += f' med pakken "{decisions["follow_up_package"]}"'
     if decisions["follow_up_on_text"]:
         plan += f" omkring {decisions['follow_up_on_text']}"
     paras += [Para("Opfølgning", bold=True, color=deck.primary, space_after=0.3), Para(plan + ".", scale=0.9)]
@@ -94,8 +95,12 @@ def _measure_point_slides(deck: Deck, section: dict[str, Any]) -> None:
             min_pt=9,
             name="Målepunkter",
         )
-        paras = [Para(f"{p['label']}: {p['sentence']}", scale=0.9, space_after=0.3) for p in page]
+        paras = [Para(f"{p['label']}: {p['sentence']}{_hoped(p)}", scale=0.9, space_after=0.3) for p in page]
         deck.text(slide, text_box, paras, max_pt=18, min_pt=10, name="Udviklingen i ord")
+
+
+def _hoped(point: dict[str, Any]) -> str:
+    return f" Klyngen håbede: {point['hope']}" if point.get("hope") else ""
 
 
 def _answers_slides(deck: Deck, section: dict[str, Any]) -> None:
