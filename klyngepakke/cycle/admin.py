@@ -88,16 +88,7 @@ class CallRequestAdmin(admin.ModelAdmin):
     the work queue, the order page or the action here; never deleted (who asked and who
     called is the record)."""
 
-    list_display = [
-        "call_cluster",
-        "call_package",
-        "phone",
-        "preferred_time",
-        "asked",
-        "asked_by",
-        "called",
-        "called_by",
-    ]
+    list_display = ["call_cluster", "call_package", "phone", "preferred_time", "asked", "called"]
     list_filter = [CallHandledFilter, "order__cluster__region", "order__package"]
     search_fields = ["order__cluster__name", "order__cluster__code", "phone"]
     fields = ["order", "phone", "preferred_time", "asked", "asked_by", "called", "called_by"]
