@@ -48,7 +48,7 @@ from django.views.generic import RedirectView
 
 from conftest import add_totp_device, login, verify_second_factor
 from klyngepakke.cycle import services as cycle_services
-from klyngepakke.cycle.models import PlanToken, PracticePlan
+from klyngepakke.cycle.models import CallRequest, PlanToken, PracticePlan
 from klyngepakke.registry.models import AccessChange, ClusterAssignment, MemberChange, RegistryUpload
 from klyngepakke.support.tokens import new_token
 from klyngepakke.surveys import services
@@ -229,6 +229,14 @@ def _upload(world: World) -> Any:
     return RegistryUpload.objects.create(filename="register.csv", data=data, sha256=sha256(data).hexdigest())
 
 
+def _call(world: World) -> Any:
+    return CallRequest.objects.create(order=world.order, phone="12345678", preferred_time="Formiddag")
+
+
+def _order_page(world: World) -> str:
+    return reverse("surveys:order_detail", args=[world.cluster.code, world.order.pk])
+
+
 def _staff_only(staff: Outcome) -> dict[str, Outcome]:
     return row(anonymous=LOGIN, coordinator=FORBIDDEN, other=FORBIDDEN, staff=staff)
 
@@ -369,6 +377,34 @@ MATRIX: dict[str, list[Sample]] = {
             "POST undo an import's change",
             lambda w: reverse("web:member_undo", args=[w.cluster.code, _imported_change(w).pk]),
             row(anonymous=LOGIN, coordinator=FORBIDDEN, other=NOT_FOUND, staff=CONFLICT),
+            method="post",
+        ),
+    ],
+    # --- web: the consultant marks a "Ring mig op" as made, or undoes it (staff only)
+    "web:call_handled": [
+        Sample(
+            "POST mark a call as made",
+            lambda w: reverse("web:call_handled", args=[_call(w).pk]),
+            _staff_only(redirect(_order_page)),
+            method="post",
+        ),
+        Sample(
+            "GET mark a call as made",
+            lambda w: reverse("web:call_handled", args=[_call(w).pk]),
+            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
+        ),
+        Sample(
+            "POST mark an unknown call",
+            lambda w: reverse("web:call_handled", args=[999999]),
+            _staff_only(NOT_FOUND),
+            method="post",
+        ),
+    ],
+    "web:call_undo": [
+        Sample(
+            "POST undo a call not marked (refused with a message)",
+            lambda w: reverse("web:call_undo", args=[_call(w).pk]),
+            _staff_only(redirect(_order_page)),
             method="post",
         ),
     ],
@@ -896,6 +932,9 @@ ADMIN_STAFF_EXCEPTIONS: dict[tuple[str, str], Outcome] = {
     ("registry.memberchange", "add"): FORBIDDEN,
     ("registry.memberchange", "delete"): FORBIDDEN,
     ("registry.registryupload", "add"): FORBIDDEN,
+    # A "Ring mig op" is made when ordering and marked as made, never added or deleted.
+    ("cycle.callrequest", "add"): FORBIDDEN,
+    ("cycle.callrequest", "delete"): FORBIDDEN,
 }
 
 # One object per admin model, for the change, history and delete samples. Models not
@@ -917,6 +956,7 @@ SAMPLE_OBJECTS: dict[str, Callable[[World], Any]] = {
         change=AccessChange.Change.GRANTED, user=w.coordinator, username="x", cluster=w.cluster, source="t.csv"
     ),
     "cycle.order": lambda w: w.order,
+    "cycle.callrequest": _call,
     "surveys.round": lambda w: w.round,
     "tasks.backgroundtask": lambda w: worker_heartbeat.enqueue().db_result,
 }

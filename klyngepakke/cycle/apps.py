@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class CycleConfig(AppConfig):
     name = "klyngepakke.cycle"
     label = "cycle"
-    verbose_name = "Efter mødet"
+    verbose_name = "Bestillinger og møder"
 
     def ready(self) -> None:
         # Registers the e-mail renderers with the outbox.

@@ -163,7 +163,7 @@ class CycleEvent(models.Model):
         verbose_name_plural = "hændelser efter mødet"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {danish_datetime(self.at)}"
 
 
 class FollowUpNotice(models.Model):

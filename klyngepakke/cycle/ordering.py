@@ -219,3 +219,13 @@ def mark_call_handled(call: CallRequest, by: AbstractBaseUser | None) -> bool:
     return bool(
         CallRequest.objects.filter(pk=call.pk, handled_at__isnull=True).update(handled_at=timezone.now(), handled_by=by)
     )
+
+
+def undo_call_handled(call: CallRequest) -> bool:
+    """ "Fortryd": the call was marked by mistake; it goes back into the work queue. True if
+    this reopened it (it was marked, and its order is not cancelled)."""
+    return bool(
+        CallRequest.objects.filter(pk=call.pk, handled_at__isnull=False)
+        .exclude(order__state=State.CANCELLED)
+        .update(handled_at=None, handled_by=None)
+    )

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 
 from . import member_services
+from .import_plan import FieldChange
 from .models import AccessChange, Cluster, ClusterAssignment, Member, MemberChange, Practice, Region, RegistryUpload
 
 
@@ -37,6 +38,15 @@ class PracticeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["cluster"]
 
 
+def _changed_fields(change: MemberChange) -> str:
+    """The change's {field: [before, after]} in Danish: "e-mail: a@x.dk -> b@x.dk"."""
+    parts = []
+    for name, values in (change.fields or {}).items():
+        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        parts.append(str(FieldChange(name, before, after)))
+    return "; ".join(parts) or "-"
+
+
 class MemberChangeInline(admin.TabularInline):
     """A member's change history (members page, undos, imports); read-only."""
 
@@ -44,11 +54,15 @@ class MemberChangeInline(admin.TabularInline):
     fk_name = "member"
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "fields", "by", "undoes"]
+    fields = ["at", "kind", "changed_fields", "by", "undoes"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Ændringer")
+    def changed_fields(self, obj):
+        return _changed_fields(obj)
 
 
 @admin.register(Member)
@@ -64,11 +78,16 @@ class MemberAdmin(admin.ModelAdmin):
 class MemberChangeAdmin(admin.ModelAdmin):
     """Every member change; undone with the action (or on the cluster's members page)."""
 
-    list_display = ["at", "member", "kind", "fields", "by"]
+    list_display = ["at", "member", "kind", "changed_fields", "by"]
     list_filter = ["kind", "member__practice__cluster__region"]
     search_fields = ["member__name", "member__email", "member__practice__cluster__name"]
-    readonly_fields = ["member", "kind", "fields", "at", "by", "undoes"]
+    fields = ["member", "kind", "changed_fields", "at", "by", "undoes"]
+    readonly_fields = fields
     actions = ["undo"]
+
+    @admin.display(description="Ændringer")
+    def changed_fields(self, obj):
+        return _changed_fields(obj)
 
     def has_add_permission(self, request):
         return False
@@ -92,8 +111,25 @@ class RegistryUploadAdmin(admin.ModelAdmin):
     """Registry files uploaded on the staff page (the file is dropped once applied)."""
 
     list_display = ["filename", "uploaded_at", "uploaded_by", "applied_at", "applied_by"]
-    fields = ["filename", "sha256", "uploaded_at", "uploaded_by", "applied_at", "applied_by", "summary"]
+    fields = ["filename", "sha256", "uploaded_at", "uploaded_by", "applied_at", "applied_by", "summary_text"]
     readonly_fields = fields
+
+    @admin.display(description="Resultat")
+    def summary_text(self, obj):
+        """The applied import's counts in Danish (the stored summary has English keys)."""
+        summary = obj.summary or {}
+        if not summary:
+            return "-"
+        parts = [f"{summary.get('rows', 0)} rækker"]
+        for key, label in (("clusters", "klynger"), ("practices", "praksis"), ("members", "medlemmer")):
+            counts = summary.get(key) or {}
+            parts.append(
+                f"{label}: {counts.get('created', 0)} oprettet, {counts.get('updated', 0)} ændret, "
+                f"{counts.get('unchanged', 0)} uændret"
+            )
+        if summary.get("overwrites"):
+            parts.append(f"{summary['overwrites']} rettelser fra klyngernes koordinatorer overskrevet")
+        return "; ".join(parts)
 
     def has_add_permission(self, request):
         return False

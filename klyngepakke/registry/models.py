@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from klyngepakke.formats import danish_datetime
+
 
 class Region(models.Model):
     code = models.SlugField("kode", max_length=32, unique=True)
@@ -172,7 +174,7 @@ class RegistryUpload(models.Model):
         verbose_name_plural = "registeruploads"
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+        return f"{self.filename} ({danish_datetime(self.uploaded_at)})"
 
 
 class AccessChange(models.Model):

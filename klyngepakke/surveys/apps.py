@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "klyngepakke.surveys"
     label = "surveys"
-    verbose_name = "Bestillinger og runder"
+    verbose_name = "Spørgeskemarunder"
 
     def ready(self) -> None:
         # Registers the e-mail renderers with the outbox.

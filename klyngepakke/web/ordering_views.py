@@ -175,7 +175,7 @@ def schedule_context(order: Order) -> dict:
     can_change = order.state in ordering.CANCELLABLE and not order.rounds.exists()
     return {
         "steps": selectors.order_steps(order),
-        "calls": list(order.call_requests.all()),
+        "calls": list(order.call_requests.select_related("requested_by", "handled_by")),
         "can_change": can_change,
         "reschedule_form": RescheduleForm(
             initial={"opens_on": order.survey_opens_on, "closes_on": order.survey_closes_on}

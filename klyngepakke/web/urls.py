@@ -37,3 +37,10 @@ urlpatterns += [
     path("registret/indlaes/<int:upload_id>/", registry_import.preview, name="registry_preview"),
     path("registret/indlaes/<int:upload_id>/anvend/", registry_import.apply, name="registry_apply"),
 ]
+
+from . import call_requests  # noqa: E402
+
+urlpatterns += [
+    path("opringninger/<int:call_id>/ringet-op/", call_requests.mark_handled, name="call_handled"),
+    path("opringninger/<int:call_id>/fortryd/", call_requests.undo_handled, name="call_undo"),
+]

@@ -1,11 +1,10 @@
 """The consultant's work queue: the staff home page.
 
-What needs a person, section by section (new orders, rounds with a low response rate near
-their close, meetings in the next 14 days and whether their pack is ready, follow-ups due
-and overdue), filtered by region, package and order state with a plain GET form (no
-JavaScript). Each section is one selector in its domain app, one query each; a new
-section (e.g. planning-call requests) is one more selector and one more entry in
-`_sections`.
+What needs a person, section by section (new orders, planning calls asked for, rounds
+with a low response rate near their close, meetings in the next 14 days and whether their
+pack is ready, follow-ups due and overdue), filtered by region, package and order state
+with a plain GET form (no JavaScript). Each section is one selector, one query each; a
+new section is one more selector and one more entry in `_sections`.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Region
 
+from . import queue_calls as calls_queue
 from . import queue_orders as cycle_queue
 from . import queue_rounds as surveys_queue
 
@@ -62,6 +62,7 @@ def _sections(filters: surveys_queue.QueueFilter) -> list[Section]:
     today = timezone.localdate()
     return [
         Section("new_orders", "Nye bestillinger", "Ingen nye bestillinger.", surveys_queue.new_orders(filters)),
+        Section("calls", "Ønskede opringninger", "Ingen venter på en opringning.", calls_queue.call_requests(filters)),
         Section(
             "low_rate",
             "Lav svarprocent tæt på lukning",

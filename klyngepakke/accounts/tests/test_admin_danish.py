@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from klyngepakke.accounts.models import AuthenticatorDevice
-from klyngepakke.cycle.models import Order, OrderEvent
+from klyngepakke.cycle.models import CallRequest, Order, OrderEvent
 from klyngepakke.registry.models import ClusterAssignment, Member
 from klyngepakke.surveys.models import Round
 from tests import factories
@@ -72,7 +72,7 @@ def test_order_history_columns_are_danish(staff_client):
         assert english not in page
 
 
-@pytest.mark.parametrize("model", [Order, Round, Member, ClusterAssignment, AuthenticatorDevice])
+@pytest.mark.parametrize("model", [Order, CallRequest, Round, Member, ClusterAssignment, AuthenticatorDevice])
 def test_change_lists_render_in_danish(staff_client, model):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     response = staff_client.get(url)

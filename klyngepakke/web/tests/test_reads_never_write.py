@@ -53,6 +53,8 @@ POST_ONLY = {
     "web:registry_apply",
     "web:cancel_order",
     "web:reschedule",
+    "web:call_handled",
+    "web:call_undo",
 }
 
 
