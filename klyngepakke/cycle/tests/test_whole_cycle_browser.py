@@ -37,11 +37,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klyngepakke.cycle.models import Order, PracticePlan
-from klyngepakke.cycle.services import mark_follow_ups_due, notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.services import mark_follow_ups_due, request_plan_statuses
 from klyngepakke.demo import demo
 from klyngepakke.demo.demo_writer import seed_history
 from klyngepakke.materials.tests.deck_support import slide_text, table_rows, title
 from klyngepakke.materials.tests.test_deck_libreoffice import pdf_pages, soffice  # noqa: F401 - fixture
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.registry.demo import DEFAULT_SEED, DEMO_PASSWORD
 from klyngepakke.registry.models import ClusterAssignment, Member
