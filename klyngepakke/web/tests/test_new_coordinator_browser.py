@@ -14,7 +14,8 @@ No staff login at any step.
 
 Every click and every form field the coordinator needs is counted and printed (run with
 `-s` to see it; README.md records it). Every coordinator page passed is checked with
-axe-core (WCAG 2.1 A/AA) at 360 px and must not scroll sideways.
+axe-core (WCAG 2.1 A/AA) at 360 px and must not scroll sideways. CYCLE_SCREENSHOTS=/some/dir
+keeps a screenshot of each of those pages and of the "materials ready" e-mail.
 
 Run with `-m browser`; skipped when Chromium is missing unless REQUIRE_BROWSER=1 (CI).
 """
@@ -26,6 +27,7 @@ import re
 import time
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klyngepakke.cycle.models import Order
-from klyngepakke.cycle.tests.test_whole_cycle_browser import Coordinator, sent
+from klyngepakke.cycle.tests.test_whole_cycle_browser import SCREENSHOTS, Coordinator, sent
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.handouts.content import HANDOUTS
 from klyngepakke.materials.services import build_missing_materials, current_file
@@ -215,6 +217,13 @@ def test_a_new_coordinator_gets_from_the_registry_to_the_meeting_pack_alone(
     ready_text = smtp_server.mailbox.text_of(ready)
     assert pack_url in ready_text, ready_text
     assert f'href="{pack_url}"' in smtp_server.mailbox.html_of(ready)
+
+    if SCREENSHOTS:  # the e-mail as a mail client shows it
+        mail = coordinator.context.new_page()
+        mail.set_viewport_size({"width": 360, "height": 800})
+        mail.set_content(smtp_server.mailbox.html_of(ready))
+        mail.screenshot(path=Path(SCREENSHOTS) / "coordinator-mail-materials-ready.png", full_page=True)
+        mail.close()
 
     # --- The coordinator follows the link (still logged in) and gets the whole pack.
     from playwright.sync_api import Error as PlaywrightError
