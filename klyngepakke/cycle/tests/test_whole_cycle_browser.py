@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ from klyngepakke.cycle.models import Order, PracticePlan
 from klyngepakke.cycle.services import mark_follow_ups_due, request_plan_statuses
 from klyngepakke.demo import demo
 from klyngepakke.demo.demo_writer import seed_history
+from klyngepakke.formats import danish_date
 from klyngepakke.materials.tests.deck_support import slide_text, table_rows, title
 from klyngepakke.materials.tests.test_deck_libreoffice import pdf_pages, soffice  # noqa: F401 - fixture
 from klyngepakke.notifications.services import notify_follow_ups_due
@@ -47,6 +49,7 @@ from klyngepakke.outbox.services import process_outbox
 from klyngepakke.registry.demo import DEFAULT_SEED, DEMO_PASSWORD
 from klyngepakke.registry.models import ClusterAssignment, Member
 from klyngepakke.registry.services import seed_demo
+from klyngepakke.surveys.models import Round
 from klyngepakke.surveys.tests.test_respondent_browser import Phone, axe_violations, browser  # noqa: F401 - fixture
 from tests import factories
 
@@ -209,7 +212,7 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     main = page.locator("main").inner_text()
     assert "Status: Spørgeskema lukket" in main
     # Not before the planned date: the cluster met earlier, so the plan is moved first.
-    assert f"Mødet er planlagt til {order.meeting_date:%d.%m.%Y}" in main
+    assert f"Møde {danish_date(order.meeting_date)}" in main
     assert not page.get_by_role("link", name="Registrér mødet som holdt").count()
     coordinator.check("order-closed")
     page.get_by_label("Mødedato").fill(today.isoformat())
@@ -325,7 +328,10 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     coordinator.click("button", "Åbn og send invitationer")
     assert "Spørgeskemaet er åbnet" in coordinator.message()
     coordinator.check("round-open")
-    invitations = links_in(smtp_server.mailbox, sent(smtp_server), SURVEY_LINK)
+    # (The same pass sends the staff's "new order" and the coordinator's "survey open" mails.)
+    mails = [m for m in sent(smtp_server) if SURVEY_LINK.search(smtp_server.mailbox.text_of(m))]
+    invitations = links_in(smtp_server.mailbox, mails, SURVEY_LINK)
+    follow_up_round = Round.objects.get(order=follow_up)
     active = Member.objects.filter(practice__cluster=cluster, active=True).select_related("practice")
     assert set(invitations) == {m.email for m in active}
     for number, member in enumerate(active.order_by("pk")[:ANSWERING]):
@@ -336,9 +342,19 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
             phone.close()
 
     # --- The coordinator closes the round and downloads the deck.
+    page.goto(live_server.url + reverse("surveys:round_detail", args=[cluster.code, follow_up_round.pk]))
+    coordinator.click("link", "Luk runden nu")
+    coordinator.check("round-close-confirm")
+    coordinator.click("button", "Ja, luk runden nu")
+    assert "Runden er lukket" in coordinator.message()
+    # Closed by hand, it may be reopened until midnight and publishes nothing before; the
+    # coordinator comes back the next day (the round's times move a day back instead,
+    # the login's session lives on the real clock).
+    day = timedelta(days=1)
+    Round.objects.filter(pk=follow_up_round.pk).update(
+        closed_at=F("closed_at") - day, reopen_until=F("reopen_until") - day
+    )
     page.reload()
-    coordinator.click("button", "Luk runden nu")
-    assert "Runden er lukket." in coordinator.message()
     coordinator.check("round-closed")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Præsentation til mødet")).click()
@@ -361,7 +377,7 @@ def check_deck(path: Path, follow_up_on: Any, practices: int) -> None:
     decisions = slide_text(slides[1])
     for text in (
         FOCUS_AREA,
-        f'Opfølgning med pakken "Opfølgning på trivsel og arbejdsglæde" omkring {follow_up_on:%d.%m.%Y}.',
+        f'Opfølgning med pakken "Opfølgning på trivsel og arbejdsglæde" omkring {danish_date(follow_up_on)}.',
         "WHO-5 trivselsindeks",
         f"2 af {practices} praksisser har lavet en plan",
         "1 i gang",
