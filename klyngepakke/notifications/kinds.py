@@ -113,7 +113,9 @@ def materials_ready(round_: Round, payload: dict[str, Any]) -> dict[str, Any]:
         raise NotRendered
     facts = _round_facts(round_)
     files = [d.exporter.label for d in downloads(round_)]
-    return {**facts, "files": files, "downloads_path": facts["round_path"] + "#materialer"}
+    # One link to the whole pack ("Hent alt": deck, handouts and spreadsheet in one zip).
+    pack_path = reverse("materials:download_all", args=[round_.order.cluster.code, round_.pk])
+    return {**facts, "files": files, "pack_path": pack_path}
 
 
 def meeting_tomorrow(order: Order, payload: dict[str, Any]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def download(request: HttpRequest, code: str, round_id: int, exporter: str) -> H
 def download_all(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
     """ "Hent alt": the deck, handouts and spreadsheet in one zip."""
     round_ = _round_for(request, code, round_id)
-    if round_.closed_at is None:
+    if not is_published(round_):  # open, or closed by hand today (its reopen window)
         return _not_yet(request, round_)
     file = services.current_pack(round_.pk)
     response = HttpResponse(bytes(file.data), content_type=file.content_type)

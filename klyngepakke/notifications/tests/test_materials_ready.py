@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from conftest import login
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.materials.services import build_materials, drop_materials
@@ -59,7 +61,7 @@ def test_not_when_the_meeting_is_over_or_the_round_closed_long_ago(closed, coord
     assert queued("materials_ready") == []
 
 
-def test_the_e_mail_links_the_rounds_downloads(closed, cluster, coordinator, smtp_server, site):
+def test_the_e_mail_links_the_whole_pack(closed, cluster, coordinator, smtp_server, site):
     meeting = timezone.localdate() + timedelta(days=5)
     cycle_services.plan_meeting(
         closed.order, meeting_date=meeting, place="Lægehuset", minutes=150, program_notes="", by=None
@@ -69,11 +71,18 @@ def test_the_e_mail_links_the_rounds_downloads(closed, cluster, coordinator, smt
     notify_materials_ready()
     (mail,) = delivered(smtp_server, "Mødematerialet er klar")
     assert subject(mail) == "Mødematerialet er klar: Trivsel og arbejdsglæde"
-    link = f"{site}/klynger/{cluster.code}/runder/{closed.pk}/#materialer"
+    link = f"{site}/klynger/{cluster.code}/runder/{closed.pk}/materialer/alle.zip"
     text = flat(smtp_server.mailbox.text_of(mail))
     assert f"Mødet er {danish(meeting, weekday=True)}." in text
     assert "- Præsentation til mødet (PowerPoint)" in text
-    assert f"Hent materialet her: {link}" in text
+    assert f"Hent det hele i én zip-fil her: {link}" in text
     html = smtp_server.mailbox.html_of(mail)
     assert f'<a href="{link}"' in html
     assert "<li>Resultater som regneark (Excel)</li>" in html
+    # The one link is the zip itself, which the coordinator downloads once logged in.
+    assert html.count("<a ") == 1
+    client = Client()
+    login(client, coordinator)
+    response = client.get(link.removeprefix(site))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"

@@ -78,6 +78,7 @@ def urls(round_: Round) -> dict[str, str]:
         "page": reverse("results:round", args=[code, round_.pk]),
         "json": reverse("results:round_json", args=[round_.pk]),
         "download": reverse("materials:download", args=[code, round_.pk, "spreadsheet"]),
+        "pack": reverse("materials:download_all", args=[code, round_.pk]),
     }
 
 
