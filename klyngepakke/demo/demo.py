@@ -755,7 +755,7 @@ def _plan_responses(
         questionnaire = package.questionnaire
         if order.follows_up is not None and package.follow_up is not None:
             # A side generator per person: the rest of the demo draws what it drew before.
-            side = random.Random(f"{cluster.code}:{email}:changes")
+            side = random.Random(f"{cluster.code}:{email}:changes")  # noqa: S311 (synthetic data)
             answers = {**answers, **changes_answers(package.follow_up, package.follow_up_section, side)}
             questionnaire = package.follow_up
         responses.append((email, answer_rows(questionnaire, answers)))

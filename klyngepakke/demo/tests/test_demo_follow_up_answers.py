@@ -22,7 +22,8 @@ def test_follow_up_rounds_answer_what_changed(history, db):  # noqa: F811
         if "withheld" in group:
             continue
         (changed,) = [i for i in group["items"] if i["code"] == "practice_changed"]
-        assert changed["answered"] == group["respondents"] and changed["no_answer"] == 0
+        assert changed["answered"] == group["respondents"]
+        assert changed["no_answer"] == 0
         (written,) = [t for t in group["texts"] if t["code"] == "practice_changes"]
         texts_shown += bool(written.get("shown_texts"))
     assert texts_shown > 0

@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from pptx import Presentation
 import pytest
 from django.urls import reverse
+from pptx import Presentation
 
 from klyngepakke.materials.context import meeting_materials
 from klyngepakke.materials.spreadsheet import render_spreadsheet
@@ -29,11 +29,13 @@ def test_no_written_changes_read_as_such_everywhere():
     materials = meeting_materials(round_.pk)
     section = materials.meeting_follow_up
     (entry,) = [t for t in section["change_answers"]["texts"] if t["code"] == "practice_changes"]
-    assert entry["shown_texts"] == [] and entry["reason"] == NO_TEXTS
+    assert entry["shown_texts"] == []
+    assert entry["reason"] == NO_TEXTS
 
     client = client_for(factories.coordinator(round_.order.cluster))
     page = client.get(reverse("results:round", args=[round_.order.cluster.code, round_.pk]))
-    assert page.status_code == 200 and NO_TEXTS in page.content.decode()
+    assert page.status_code == 200
+    assert NO_TEXTS in page.content.decode()
 
     deck = client.get(reverse("materials:download", args=[round_.order.cluster.code, round_.pk, "deck"]))
     assert deck.status_code == 200
