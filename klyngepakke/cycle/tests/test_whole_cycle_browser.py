@@ -37,15 +37,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klyngepakke.cycle.models import Order, PracticePlan
-from klyngepakke.cycle.services import mark_follow_ups_due, notify_follow_ups_due, request_plan_statuses
+from klyngepakke.cycle.services import mark_follow_ups_due, request_plan_statuses
 from klyngepakke.demo import demo
 from klyngepakke.demo.demo_writer import seed_history
+from klyngepakke.formats import danish_date
 from klyngepakke.materials.tests.deck_support import slide_text, table_rows, title
 from klyngepakke.materials.tests.test_deck_libreoffice import pdf_pages, soffice  # noqa: F401 - fixture
+from klyngepakke.notifications.services import notify_follow_ups_due
 from klyngepakke.outbox.services import process_outbox
 from klyngepakke.registry.demo import DEFAULT_SEED, DEMO_PASSWORD
 from klyngepakke.registry.models import ClusterAssignment, Member
 from klyngepakke.registry.services import seed_demo
+from klyngepakke.surveys.models import Round
 from klyngepakke.surveys.tests.test_respondent_browser import Phone, axe_violations, browser  # noqa: F401 - fixture
 from tests import factories
 
@@ -208,7 +211,7 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     main = page.locator("main").inner_text()
     assert "Status: Spørgeskema lukket" in main
     # Not before the planned date: the cluster met earlier, so the plan is moved first.
-    assert f"Mødet er planlagt til {order.meeting_date:%d.%m.%Y}" in main
+    assert f"Mødet er planlagt til {danish_date(order.meeting_date)}" in main
     assert not page.get_by_role("link", name="Registrér mødet som holdt").count()
     coordinator.check("order-closed")
     page.get_by_label("Mødedato").fill(today.isoformat())
@@ -324,7 +327,14 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     coordinator.click("button", "Åbn og send invitationer")
     assert "Spørgeskemaet er åbnet" in coordinator.message()
     coordinator.check("round-open")
-    invitations = links_in(smtp_server.mailbox, sent(smtp_server), SURVEY_LINK)
+    # Besides the invitations: the staff hear of the one-click order and the coordinator
+    # that the survey opened (notifications).
+    messages = sent(smtp_server)
+    members = set(Member.objects.filter(practice__cluster=cluster, active=True).values_list("email", flat=True))
+    others = [smtp_server.mailbox.text_of(m) for m in messages if str(m["To"]) not in members]
+    assert any("har bestilt pakken" in text for text in others), others
+    assert any("er åbent" in text for text in others), others
+    invitations = links_in(smtp_server.mailbox, [m for m in messages if str(m["To"]) in members], SURVEY_LINK)
     active = Member.objects.filter(practice__cluster=cluster, active=True).select_related("practice")
     assert set(invitations) == {m.email for m in active}
     for number, member in enumerate(active.order_by("pk")[:ANSWERING]):
@@ -336,8 +346,13 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
 
     # --- The coordinator closes the round and downloads the deck.
     page.reload()
-    coordinator.click("button", "Luk runden nu")
-    assert "Runden er lukket." in coordinator.message()
+    coordinator.click("link", "Luk runden nu")  # the confirmation page (round_closing)
+    coordinator.click("button", "Ja, luk runden nu")
+    assert "Runden er lukket" in coordinator.message()
+    # Closed by hand, it may be reopened until midnight and publishes then: midnight passes.
+    round_id = int(re.search(r"/runder/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    Round.objects.filter(pk=round_id).update(reopen_until=timezone.now() - timedelta(seconds=1))
+    page.reload()
     coordinator.check("round-closed")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Præsentation til mødet")).click()
@@ -360,7 +375,7 @@ def check_deck(path: Path, follow_up_on: Any, practices: int) -> None:
     decisions = slide_text(slides[1])
     for text in (
         FOCUS_AREA,
-        f'Opfølgning med pakken "Opfølgning på trivsel og arbejdsglæde" omkring {follow_up_on:%d.%m.%Y}.',
+        f'Opfølgning med pakken "Opfølgning på trivsel og arbejdsglæde" omkring {danish_date(follow_up_on)}.',
         "WHO-5 trivselsindeks",
         f"2 af {practices} praksisser har lavet en plan",
         "1 i gang",
