@@ -59,7 +59,7 @@ from klyngepakke.cycle.models import Order
 from klyngepakke.registry.models import Practice
 from klyngepakke.surveys.answers import AnswerRow, answer_rows
 
-from .demo_answers import JOB_SATISFACTION_WHO5_WEIGHT, _Respondent, synthetic_answers
+from .demo_answers import JOB_SATISFACTION_WHO5_WEIGHT, _Respondent, changes_answers, synthetic_answers
 
 State = Order.State
 
@@ -186,6 +186,9 @@ class PackageFacts:
     code: str
     questionnaire: Questionnaire
     default_minutes: int
+    # The questions a follow-up round adds ("Siden klyngemødet"), None when it adds none.
+    follow_up: Questionnaire | None = None
+    follow_up_section: str = ""
 
 
 @dataclass
@@ -749,7 +752,13 @@ def _plan_responses(
     for email, kind in rng.sample(list(invited), min(answering, len(invited))):
         person = _respondent(rng, kind, who5_mean, profile, satisfaction)
         answers = synthetic_answers(package.questionnaire, rng, person)
-        responses.append((email, answer_rows(package.questionnaire, answers)))
+        questionnaire = package.questionnaire
+        if order.follows_up is not None and package.follow_up is not None:
+            # A side generator per person: the rest of the demo draws what it drew before.
+            side = random.Random(f"{cluster.code}:{email}:changes")  # noqa: S311 (synthetic data)
+            answers = {**answers, **changes_answers(package.follow_up, package.follow_up_section, side)}
+            questionnaire = package.follow_up
+        responses.append((email, answer_rows(questionnaire, answers)))
     return responses
 
 

@@ -153,3 +153,36 @@ def _ticks(question: Question, code: str, rng: random.Random, person: _Responden
     if not ticked and question.required:
         ticked.append(question.options[0].code)
     return ticked or None
+
+
+# What a practice tells the follow-up round it changed since the meeting (demo texts).
+CHANGE_TEXTS = (
+    "Vi holder en fælles pause hver formiddag.",
+    "Fast lægemøde hver anden uge.",
+    "Personalet tager flere af de kroniske kontroller.",
+    "Vi har lukket for telefonen i frokostpausen.",
+    "Vi taler om arbejdsglæde på personalemøderne.",
+    "Færre afbrydelser i konsultationstiden.",
+    "Ny fordeling af administrationen mellem lægerne.",
+)
+CHANGED_WEIGHTS = {"yes_much": 0.2, "yes_some": 0.45, "not_yet": 0.25, "dont_know": 0.1}
+
+
+def changes_answers(questionnaire: Questionnaire, section_code: str, rng: random.Random) -> dict[str, Any]:
+    """Answers to a follow-up round's own section ("Siden klyngemødet",
+    `section_code`): whether the practice changed something and, for about half of
+    those who did, what."""
+    answers: dict[str, Any] = {}
+    for section in questionnaire.sections:
+        if section.code != section_code:
+            continue
+        for question in section.questions:
+            if question.type == "single":
+                codes = [o.code for o in question.options]
+                weights = [CHANGED_WEIGHTS.get(code, 0.1) for code in codes]
+                answers[question.code] = rng.choices(codes, weights)[0]
+            elif question.type == "text":
+                changed = any(str(v).startswith("yes") for v in answers.values())
+                if changed and rng.random() < 0.6:
+                    answers[question.code] = rng.choice(CHANGE_TEXTS)
+    return answers

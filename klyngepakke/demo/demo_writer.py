@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klyngepakke.catalogue.models import Package
+from klyngepakke.core.follow_up import compose
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import CycleEvent, Order, OrderEvent, PracticePlan
@@ -57,8 +58,15 @@ def history_inputs() -> tuple[list[ClusterFacts], dict[str, PackageFacts], dict[
     for package in Package.objects.filter(code__in=PACKAGE_CODES).select_related("current_version"):
         if package.current_version is not None:
             document = package.current_version.document
+            # What any follow-up round of this package adds (its own questions); the measure
+            # points the demo's meetings choose are ones the follow-up package asks itself.
+            composed = compose(document, None, [])
             packages[package.code] = PackageFacts(
-                package.code, Questionnaire(document), int(document.get("program", {}).get("default_minutes") or 150)
+                package.code,
+                Questionnaire(document),
+                int(document.get("program", {}).get("default_minutes") or 150),
+                Questionnaire(composed) if composed else None,
+                (composed or {}).get("follow_up", {}).get("questions_section") or "",
             )
     featured: dict[str, str] = {}
     for username, code, region in ClusterAssignment.objects.filter(

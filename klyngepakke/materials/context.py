@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from klyngepakke.core.package_format import Style
+from klyngepakke.formats import danish_date
 from klyngepakke.results.meeting_follow_up import follow_up_from_meeting
 from klyngepakke.results.selectors import follow_up_for, round_results
 from klyngepakke.results.serialize import results_as_dict
@@ -152,7 +153,7 @@ class MeetingMaterials:
     def footer(self) -> str:
         return (
             f"{self.package_title} (version {self.package_version}) · {self.cluster_name} · "
-            f"data pr. {self.data_date.strftime('%d.%m.%Y')}"
+            f"data pr. {danish_date(self.data_date)}"
         )
 
     def digest(self) -> str:

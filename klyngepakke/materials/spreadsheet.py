@@ -350,9 +350,11 @@ def _texts_sheet(out: _Sheet, texts: list[dict[str, Any]]) -> None:
     """The free-text answers the results layer published (shuffled), one per row."""
     for entry in texts:
         out.write(entry["text"], header=True)
-        if "shown_texts" in entry:
+        if entry.get("shown_texts"):
             for answer in entry["shown_texts"]:
                 out.write(answer)
+        elif "shown_texts" in entry:
+            out.write(entry["reason"])
         else:
             out.write("")
             out.suppressed(1, entry["reason"])

@@ -25,6 +25,8 @@ from .selectors import SUBGROUP_LABELS, RoundResults, comparison_months
 
 DECIMALS = 1
 
+NO_TEXTS = "Ingen har skrevet noget her."
+
 WITHHELD_TEXT = {
     "group_too_small": "Vises ikke: for få besvarelser i gruppen.",
     "complement_too_small": "Vises ikke: resten af klyngen er for lille.",
@@ -189,6 +191,9 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
             if isinstance(found, tuple):
                 # Shuffled by the disclosure core; never in the order people answered.
                 entry["shown_texts"] = list(found)
+                if not found:
+                    # Nobody wrote anything: nothing is hidden, but every output says so.
+                    entry["reason"] = NO_TEXTS
             else:
                 entry.update(_withheld_item(found))
             texts.append(entry)

@@ -24,4 +24,4 @@ class RoundAdmin(admin.ModelAdmin):
 
     @admin.display(description="Runde", ordering="pk")
     def round_name(self, obj):
-        return f"Runde {obj.pk}"
+        return obj.display_name

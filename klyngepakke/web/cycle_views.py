@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import selectors, services
 from klyngepakke.cycle.forms import DecisionsForm, MeetingForm
 from klyngepakke.cycle.models import Decision, MeetingRecord, Order
-from klyngepakke.registry.access import cluster_for
+from klyngepakke.registry.access import can_manage, cluster_for
+
+
+def _back(request: HttpRequest, order: Order) -> str:
+    """Where the meeting and decisions pages lead back to: the order page for those who
+    manage the cluster, the cluster page for a facilitator (the order page is not theirs)."""
+    if can_manage(request.user, order.cluster):
+        return reverse("surveys:order_detail", args=[order.cluster.code, order.pk])
+    return reverse("web:cluster_detail", args=[order.cluster.code])
 
 
 def _order(request: HttpRequest, code: str, order_id: int, *, manage: bool = False) -> Order:
@@ -62,7 +71,7 @@ def meeting(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
                     return redirect("cycle:decisions", code, order.pk)
                 services.correct_meeting(order, facts, request.user)
                 messages.success(request, "Mødet er rettet.")
-                return redirect("surveys:order_detail", code, order.pk)
+                return redirect(_back(request, order))
             except services.CycleError as exc:
                 form.add_error(None, str(exc))
     return render(
@@ -76,6 +85,7 @@ def meeting(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
             "allowed": services.meeting_refusal(order, record) is None,
             "refusal": services.meeting_refusal(order, record),
             "events": order.cycle_events.select_related("by"),
+            "back_url": _back(request, order),
         },
         status=status,
     )
@@ -123,12 +133,19 @@ def decisions(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Klyngens beslutninger er gemt.")
-                return redirect("surveys:order_detail", code, order.pk)
+                return redirect(_back(request, order))
     refusal = services.decisions_refusal(order)
     return render(
         request,
         "cycle/decisions.html",
-        {"order": order, "cluster": order.cluster, "form": form, "refusal": refusal, "decision": decision},
+        {
+            "order": order,
+            "cluster": order.cluster,
+            "form": form,
+            "refusal": refusal,
+            "decision": decision,
+            "back_url": _back(request, order),
+        },
         status=status,
     )
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef
 
 from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.stages import OVERDUE_GRACE_DAYS
 from klyngepakke.materials.models import MaterialFile
 from klyngepakke.results.responses import published_q
 from klyngepakke.surveys.models import Round
@@ -78,6 +79,9 @@ class FollowUpRow:
     region: str
     package: str
     due_on: date
+    # Past its due date; "overdue" only more than OVERDUE_GRACE_DAYS after it, as the
+    # national overview counts it.
+    past_due: bool
     overdue: bool
 
 
@@ -103,7 +107,8 @@ def follow_ups(filters: QueueFilter, today: date) -> list[FollowUpRow]:
             region=order.cluster.region.name,
             package=order.package.title,
             due_on=order.follow_up_due_on,
-            overdue=order.follow_up_due_on < today,
+            past_due=order.follow_up_due_on < today,
+            overdue=order.follow_up_due_on < today - timedelta(days=OVERDUE_GRACE_DAYS),
         )
         for order in orders
     ]

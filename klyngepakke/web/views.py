@@ -7,11 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from klyngepakke.cycle.models import Order
 from klyngepakke.registry.access import can_manage, cluster_for, visible_clusters
 from klyngepakke.registry.selectors import cluster_overview
 from klyngepakke.surveys.selectors import orders_for_cluster
 
 from .work_queue import work_queue
+
+# The states whose order page has "Efter mødet" (the meeting, decisions and plans).
+AFTER_SURVEY = (
+    Order.State.SURVEY_CLOSED,
+    Order.State.MEETING_HELD,
+    Order.State.FOLLOW_UP_DUE,
+    Order.State.DONE,
+)
 
 
 @require_GET
@@ -52,4 +61,6 @@ def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
     # Facilitators see the orders but not the links to the pages that manage them.
     context["orders"] = orders_for_cluster(cluster.pk)
     context["can_manage"] = can_manage(request.user, cluster)
+    # A facilitator records the meeting, decisions and plans: those pages are linked here.
+    context["after_meeting_states"] = AFTER_SURVEY
     return render(request, "web/cluster_detail.html", context)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, time
 from functools import cache, lru_cache
 
+from klyngepakke.formats import danish_date
+
 DASH = "\u2013"  # en dash: ranges, times and hidden counts
 MINUS = "\u2212"
 
@@ -184,7 +186,8 @@ def long_date(value: date, weekday: bool = False) -> str:
 
 
 def short_date(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+    """'6. feb. 2026': the site's Danish date (klyngepakke.formats), never '06.02.2026'."""
+    return danish_date(value)
 
 
 def clock(value: time) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
+from klyngepakke.formats import danish_date
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -103,7 +105,8 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 
 def da_date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    """'6. feb. 2026' (klyngepakke.formats), as the pages write dates."""
+    return danish_date(value) if value else ""
 
 
 def da_time(value: time | None) -> str:
