@@ -22,6 +22,7 @@ from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import Order, OrderEvent
 from klyngepakke.materials.exporters import exporters
 from klyngepakke.materials.models import MaterialFile
+from klyngepakke.materials.services import PACK
 from klyngepakke.outbox.models import OutboxMessage
 from klyngepakke.results.models import RoundAggregate
 from klyngepakke.support.models import Backoff
@@ -113,7 +114,9 @@ class World:
         for round_ in closed:
             files = MaterialFile.objects.filter(round=round_)
             if files.exists():
-                assert files.count() == len(exporters())
+                # Every format once, and the "Hent alt" zip of them all.
+                assert files.count() == len(exporters()) + 1
+                assert files.filter(exporter=PACK).count() == 1
                 assert files.values("built_at").distinct().count() == 1
         assert not Backoff.objects.exists()  # no failures, every claim released
 
