@@ -9,7 +9,7 @@ refusal is a Danish sentence for the page (`OrderingError`). The dates' rules ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -108,10 +108,6 @@ def order_refusal(cluster: Cluster, package: Package, data: OrderInput, today: d
     if len(data.place) > 200:
         return "Mødestedet må højst være 200 tegn."
     return None
-
-
-def _end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ plans the dates; opening a round is surveys' business, so the duty lives here)."
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,10 +15,6 @@ from . import services
 
 State = Order.State
 DUTY = "open_due_rounds"
-
-
-def _end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
 def open_due_rounds(today: date | None = None) -> int:
@@ -43,7 +39,9 @@ def open_due_rounds(today: date | None = None) -> int:
                 return False  # opened (or cancelled) meanwhile
             if order.survey_opens_on > today or order.survey_closes_on is None:
                 return False
-            services.open_round(order, _end_of_day(order.survey_closes_on), None, list(order.reminder_days))
+            services.open_round(
+                order, services.closes_at_end_of(order.survey_closes_on), None, list(order.reminder_days)
+            )
         return True
 
     return run_items(DUTY, ids, open_one).done

@@ -382,6 +382,12 @@ def _refusal(invitation_id: int) -> str:
     return "already_answered" if answered else "closed"
 
 
+def closes_at_end_of(day: date) -> datetime:
+    """The close of a round whose last answering day is `day` (local time): the coordinator's
+    page and the scheduled opening both give the whole day."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
 def default_closes_at(now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     day = (now + timedelta(days=DEFAULT_SURVEY_DAYS)).date()

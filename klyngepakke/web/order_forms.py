@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 
 from klyngepakke.support.widgets import date_input, time_input
+from klyngepakke.surveys.services import closes_at_end_of
 
 
 class PlanForm(forms.Form):
@@ -16,10 +17,6 @@ class PlanForm(forms.Form):
     program_notes = forms.CharField(
         label="Ændringer til programmet", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-
-
-def _end_of_day(day):
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
 class ReminderDaysField(forms.CharField):
@@ -53,7 +50,7 @@ class OpenRoundForm(forms.Form):
 
     @property
     def closes_at(self):
-        return _end_of_day(self.cleaned_data["closes_on"])
+        return closes_at_end_of(self.cleaned_data["closes_on"])
 
 
 class ExtendRoundForm(forms.Form):
@@ -61,7 +58,7 @@ class ExtendRoundForm(forms.Form):
 
     @property
     def closes_at(self):
-        return _end_of_day(self.cleaned_data["closes_on"])
+        return closes_at_end_of(self.cleaned_data["closes_on"])
 
 
 class MeetingHeldForm(forms.Form):
