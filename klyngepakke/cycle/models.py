@@ -166,20 +166,6 @@ class CycleEvent(models.Model):
         return f"{self.get_kind_display()} {danish_datetime(self.at)}"
 
 
-class FollowUpNotice(models.Model):
-    """That the follow-up date's e-mail to the coordinators was queued (once per order).
-
-    No longer written: `notifications.Notice` (kind "follow_up_due") took over, and its
-    migration 0002 copied these rows. Left for a later migration to drop.
-    """
-
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="follow_up_notice")
-    queued_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"Opfølgningsmail ({self.order_id})"
-
-
 class PracticePlan(models.Model):
     """A practice's implementation plan after the meeting. It belongs to the practice."""
 
