@@ -21,7 +21,7 @@ from klyngepakke.formats import danish_date
 from klyngepakke.registry.models import Cluster
 
 from . import services as cycle_services
-from .models import CallRequest, Order, OrderEvent
+from .models import CallRequest, Decision, Order, OrderEvent
 from .services import RUNNING
 from .signals import call_requested
 
@@ -87,10 +87,17 @@ def running_order(cluster: Cluster, package: Package) -> Order | None:
     return Order.objects.filter(cluster=cluster, package=package, state__in=RUNNING).first()
 
 
-def order_refusal(cluster: Cluster, package: Package, data: OrderInput, today: date) -> str | None:
-    """Why this order cannot be placed (Danish), or None when it can."""
+def order_refusal(
+    cluster: Cluster, package: Package, data: OrderInput, today: date, *, follows_up: Order | None = None
+) -> str | None:
+    """Why this order cannot be placed (Danish), or None when it can. `follows_up`: the
+    earlier order whose decided follow-up this is (the order page's "Bestil opfølgning")."""
     if package.current_version is None:
         return "Pakken er ikke indlæst i kataloget."
+    if follows_up is not None:
+        refusal = _follow_up_refusal(cluster, package, follows_up)
+        if refusal is not None:
+            return refusal
     if running_order(cluster, package) is not None:
         return (
             f"{cluster.name} har allerede en igangværende bestilling af {package.title}. "
@@ -110,23 +117,45 @@ def order_refusal(cluster: Cluster, package: Package, data: OrderInput, today: d
     return None
 
 
+def _follow_up_refusal(cluster: Cluster, package: Package, follows_up: Order) -> str | None:
+    if follows_up.cluster_id != cluster.pk:
+        return "Bestillingen, der skal følges op, hører til en anden klynge."
+    refusal = cycle_services.follow_up_refusal(follows_up)
+    if refusal is not None:
+        return refusal
+    decided = Decision.objects.filter(order=follows_up).values_list("follow_up_package_id", flat=True).first()
+    if decided != package.pk:
+        return "Klyngen besluttede at følge op med en anden pakke. Ret beslutningerne først."
+    return None
+
+
 @transaction.atomic
 def place_order(
-    cluster: Cluster, package: Package, data: OrderInput, by: AbstractBaseUser | None, *, today: date | None = None
+    cluster: Cluster,
+    package: Package,
+    data: OrderInput,
+    by: AbstractBaseUser | None,
+    *,
+    today: date | None = None,
+    follows_up: Order | None = None,
 ) -> Order:
     """ "Bestil": the order, its meeting plan and survey schedule, the optional call
-    request, and the e-mails to staff, all or nothing."""
+    request, and the e-mails to staff, all or nothing. With `follows_up`, the order is
+    the follow-up the cluster decided at that order's meeting, linked to it."""
     today = today or timezone.localdate()
     # Locked, so two clicks (or two coordinators) cannot both pass the duplicate check.
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    refusal = order_refusal(cluster, package, data, today)
+    refusal = order_refusal(cluster, package, data, today, follows_up=follows_up)
     if refusal is not None:
         raise OrderingError(refusal)
     dates = survey_dates(package, data, today)
     assert dates is not None  # order_refusal checked the dates
     assert data.meeting_date is not None
     try:
-        order = cycle_services.order_package(cluster, package, by)
+        if follows_up is not None:
+            order = cycle_services.order_follow_up(follows_up, by)
+        else:
+            order = cycle_services.order_package(cluster, package, by)
     except cycle_services.CycleError as exc:
         raise OrderingError(str(exc)) from exc
     cycle_services.plan_meeting(

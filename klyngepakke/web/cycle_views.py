@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from klyngepakke.catalogue.models import Package
 from klyngepakke.cycle import selectors, services
@@ -148,16 +148,3 @@ def decisions(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def order_follow_up(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
-    order = _order(request, code, order_id, manage=True)
-    try:
-        new = services.order_follow_up(order, request.user)
-    except services.CycleError as exc:
-        messages.error(request, str(exc))
-        return redirect("surveys:order_detail", code, order.pk)
-    messages.success(request, f"Opfølgningen er bestilt: {new.package.title}. Planlæg mødet og åbn spørgeskemaet.")
-    return redirect("surveys:order_detail", code, new.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from klyngepakke.web.order_forms import date_input, time_input
@@ -33,6 +35,12 @@ class PlaceOrderForm(forms.Form):
 class RescheduleForm(forms.Form):
     opens_on = forms.DateField(label="Spørgeskemaet åbner", widget=date_input())
     closes_on = forms.DateField(label="Sidste svardag", widget=date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the order page also shows the opening form's closes_on, and a
+        # label must point at the field beside it, not at the first id_closes_on.
+        kwargs.setdefault("auto_id", "flyt_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CancelForm(forms.Form):

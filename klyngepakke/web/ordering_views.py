@@ -15,8 +15,9 @@ from klyngepakke.catalogue.models import Package
 from klyngepakke.catalogue.selectors import available_packages
 from klyngepakke.cycle import ordering
 from klyngepakke.cycle import ordering_selectors as selectors
-from klyngepakke.cycle.models import Order
+from klyngepakke.cycle.models import Decision, Order
 from klyngepakke.registry.access import cluster_for
+from klyngepakke.registry.models import Cluster
 
 from .ordering_forms import CancelForm, PlaceOrderForm, RescheduleForm
 
@@ -86,6 +87,7 @@ def _input(form: PlaceOrderForm) -> ordering.OrderInput:
 def place_order(request: HttpRequest, code: str, package_code: str) -> HttpResponse:
     cluster = cluster_for(request.user, code, manage=True)
     package = _package(package_code)
+    follows_up = _follows_up(request, cluster)
     form = PlaceOrderForm(request.POST or None)
     steps = []
     status = 200
@@ -94,10 +96,10 @@ def place_order(request: HttpRequest, code: str, package_code: str) -> HttpRespo
         if form.is_valid():
             data = _input(form)
             today = timezone.localdate()
-            refusal = ordering.order_refusal(cluster, package, data, today)
+            refusal = ordering.order_refusal(cluster, package, data, today, follows_up=follows_up)
             if refusal is None and request.POST.get("action") == "order":
                 try:
-                    order = ordering.place_order(cluster, package, data, request.user)
+                    order = ordering.place_order(cluster, package, data, request.user, follows_up=follows_up)
                 except ordering.OrderingError as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -123,9 +125,24 @@ def place_order(request: HttpRequest, code: str, package_code: str) -> HttpRespo
             "steps": steps,
             "schedule": ordering.package_schedule(package),
             "running": ordering.running_order(cluster, package),
+            "follows_up": follows_up,
         },
         status=status,
     )
+
+
+def _follows_up(request: HttpRequest, cluster: Cluster) -> Order | None:
+    """The earlier order whose decided follow-up this form orders ("?efter=<id>" from that
+    order's page, then a hidden field), or None for an ordinary order."""
+    raw = request.POST.get("efter", request.GET.get("efter", ""))
+    if not raw:
+        return None
+    order = (
+        Order.objects.filter(cluster=cluster, pk=int(raw)).select_related("package").first() if raw.isdigit() else None
+    )
+    if order is None:
+        raise Http404("Bestillingen, der skal følges op, findes ikke i klyngen.")
+    return order
 
 
 def _order(request: HttpRequest, code: str, order_id: int) -> Order:
@@ -181,5 +198,9 @@ def schedule_context(order: Order) -> dict:
             initial={"opens_on": order.survey_opens_on, "closes_on": order.survey_closes_on}
         ),
         "cancel_form": CancelForm(),
-        "follow_up_offers": [] if order.follow_ups.exists() else selectors.follow_up_offers(order),
+        # A decided follow-up is ordered from the order page's "Opfølgning" section (one
+        # button, linked to this order); the notice offers packages only without one.
+        "follow_up_offers": []
+        if order.follow_ups.exists() or Decision.objects.filter(order=order, follow_up_package__isnull=False).exists()
+        else selectors.follow_up_offers(order),
     }

@@ -90,3 +90,25 @@ def test_bestil_pakke_links_nothing_with_two_candidates_or_none(held_order, clos
     # A package that follows nothing up is never linked.
     other = Package.objects.get(code="samarbejde-og-faellesskab")
     assert services.order_package(factories.survey_cluster(), other, None).follows_up is None
+
+
+def test_the_order_form_orders_only_the_decided_follow_up_of_its_own_cluster(held_order):
+    from klyngepakke.cycle import ordering
+
+    data = ordering.OrderInput(meeting_date=timezone.localdate() + timedelta(days=200))
+    follow_up = Package.objects.get(code="opfoelgning-trivsel-og-arbejdsglaede")
+    other = Package.objects.get(code="samarbejde-og-faellesskab")
+    with pytest.raises(ordering.OrderingError, match="Registrér først"):
+        ordering.place_order(held_order.cluster, follow_up, data, None, follows_up=held_order)
+    services.save_decisions(held_order, decisions(held_order), None)
+    with pytest.raises(ordering.OrderingError, match="en anden pakke"):
+        ordering.place_order(held_order.cluster, other, data, None, follows_up=held_order)
+    with pytest.raises(ordering.OrderingError, match="anden klynge"):
+        ordering.place_order(factories.cluster(), follow_up, data, None, follows_up=held_order)
+    assert not Order.objects.filter(follows_up=held_order).exists()
+
+    new = ordering.place_order(held_order.cluster, follow_up, data, None, follows_up=held_order)
+
+    assert new.follows_up == held_order
+    assert new.meeting_date == data.meeting_date
+    assert new.survey_opens_on is not None

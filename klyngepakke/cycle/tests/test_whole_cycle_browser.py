@@ -92,6 +92,13 @@ class Coordinator:
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
             found.append(f"{width} px wide on a {WIDTH} px screen")
+        # A label points at the first element with its id: two forms with one id mislead it.
+        duplicates = page.evaluate(
+            "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+            " return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))]; }"
+        )
+        if duplicates:
+            found.append(f"ids used twice: {duplicates}")
         if found:
             self.problems[label] = found
         if SCREENSHOTS:
@@ -313,19 +320,23 @@ def test_a_demo_cluster_goes_through_the_whole_cycle(browser, soffice, live_serv
     page.goto(order_link)
     assert "Status: Opfølgning forfalden" in page.locator("main").inner_text()
     coordinator.check("order-due")
-    coordinator.click("button", "Bestil opfølgning")
-    assert coordinator.message().startswith("Opfølgningen er bestilt")
+    # One way to order it: the decided follow-up's order form, with the meeting date.
+    assert page.get_by_text("Bestil opfølgning", exact=True).count() == 1
+    coordinator.click("link", "Bestil opfølgning")
+    coordinator.check("follow-up-form")
+    page.get_by_label("Mødedato").fill((today + timedelta(days=28)).isoformat())
+    page.get_by_label("Mødestart (valgfri)").fill("16:30")
+    page.get_by_label("Mødested (valgfrit)").fill("Sundhedshuset Esbjerg")
+    coordinator.click("button", "Bestil", exact=True)
+    assert "er bestilt" in coordinator.message()
     follow_up = Order.objects.get(follows_up=order)
     assert follow_up.package.code == demo.FOLLOW_UP
+    assert follow_up.survey_opens_on is not None  # scheduled from the meeting date
     assert page.url.endswith(reverse("surveys:order_detail", args=[cluster.code, follow_up.pk]))
     coordinator.check("follow-up-ordered")
 
-    # --- Its meeting planned and its round opened; the doctors answer from their links.
-    page.get_by_label("Mødedato").fill((today + timedelta(days=28)).isoformat())
-    page.get_by_label("Mødestart (tt:mm)").fill("16:30")
-    page.get_by_label("Mødested").fill("Sundhedshuset Esbjerg")
-    coordinator.click("button", "Gem mødeplan")
-    assert "Mødeplanen er gemt." in coordinator.message()
+    # --- Its round opened now instead of on its date; the doctors answer from their links.
+    page.locator("summary", has_text="Åbn spørgeskemaet nu i stedet").click()
     page.get_by_label("Svarfrist (sidste dag)").fill((today + timedelta(days=14)).isoformat())
     coordinator.click("button", "Åbn og send invitationer")
     assert "Spørgeskemaet er åbnet" in coordinator.message()

@@ -107,8 +107,8 @@ def test_a_facilitator_records_the_meeting_and_the_decisions(closed_order):
     assert "Målepunkt: WHO-5 trivselsindeks - Færre under 50" in body
     assert "Fokusområde: Supervision" in body
     # Ordering the follow-up is the coordinator's.
-    response = client.post(reverse("cycle:order_follow_up", args=[code, closed_order.pk]))
-    assert response.status_code == 403
+    follow_up = reverse("web:place_order", args=[code, "opfoelgning-trivsel-og-arbejdsglaede"])
+    assert client.get(follow_up, {"efter": closed_order.pk}).status_code == 403
 
 
 def test_a_refused_decision_says_why_and_changes_nothing(held_order):
@@ -126,23 +126,45 @@ def test_a_refused_decision_says_why_and_changes_nothing(held_order):
     assert held_order.follow_up_due_on is None
 
 
-def test_bestil_opfoelgning_is_offered_when_allowed_and_orders_it(held_order):
+def test_bestil_opfoelgning_is_offered_when_allowed_and_orders_it_with_a_schedule(held_order):
     from klyngepakke.cycle import services
 
     client = coordinator(held_order)
-    url = reverse("cycle:order_follow_up", args=[held_order.cluster.code, held_order.pk])
-    assert url not in page(client, held_order)
+    code = held_order.cluster.code
+    form = reverse("web:place_order", args=[code, "opfoelgning-trivsel-og-arbejdsglaede"])
+    link = f"{form}?efter={held_order.pk}"
+    assert link not in page(client, held_order)
     services.save_decisions(held_order, decisions(held_order), None)
-    assert url in page(client, held_order)
+    body = page(client, held_order)
+    # One button: the decided follow-up, not also the package notice at the top.
+    assert body.count("Bestil opfølgning") == 1
+    assert link in body
 
-    response = client.post(url)
+    form_page = client.get(link).content.decode()
+    assert f'name="efter" value="{held_order.pk}"' in form_page
+    meeting = timezone.localdate() + timedelta(days=200)
+    response = client.post(form, {"efter": held_order.pk, "meeting_date": meeting.isoformat(), "action": "order"})
 
     new = Order.objects.get(follows_up=held_order)
     assert response.status_code == 302
-    assert response["Location"] == reverse("surveys:order_detail", args=[held_order.cluster.code, new.pk])
-    assert url not in page(client, held_order)
-    assert client.post(url).status_code == 302  # refused with a message, nothing new
+    assert response["Location"] == reverse("surveys:order_detail", args=[code, new.pk])
+    # The follow-up has its meeting and its survey dates, like any order from the form.
+    assert new.meeting_date == meeting
+    assert new.survey_opens_on is not None
+    assert new.survey_closes_on < meeting
+    assert link not in page(client, held_order)
+    again = client.post(form, {"efter": held_order.pk, "meeting_date": meeting.isoformat(), "action": "order"})
+    assert again.status_code == 400  # refused with the reason, nothing new
+    assert "allerede" in again.content.decode()
     assert Order.objects.filter(follows_up=held_order).count() == 1
+
+
+def test_a_follow_up_of_another_clusters_order_or_a_bad_id_is_not_found(held_order):
+    other_cluster_order = services.new_order(factories.cluster(), held_order.package, None)
+    client = coordinator(held_order)
+    form = reverse("web:place_order", args=[held_order.cluster.code, "opfoelgning-trivsel-og-arbejdsglaede"])
+    assert client.get(form, {"efter": other_cluster_order.pk}).status_code == 404
+    assert client.get(form, {"efter": "x1"}).status_code == 404
 
 
 def test_bestil_pakke_links_the_follow_up_package(held_order):
