@@ -3,6 +3,8 @@ each row moved back to its planned time afterwards."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from klyngepakke.catalogue.models import Package
 from klyngepakke.core.follow_up import compose
 from klyngepakke.core.questionnaire import Questionnaire
+from klyngepakke.cycle import ordering
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import CycleEvent, Order, OrderEvent, PracticePlan
 from klyngepakke.notifications.models import Notice
@@ -95,10 +98,10 @@ def seed_history(seed: int, now: datetime | None = None) -> HistoryReport:
     return HistoryReport(
         True,
         clusters=len(plan.clusters),
-        orders=len(plan.orders),
+        orders=len(plan.orders) + sum(PLACED_LATELY.values()),
         rounds=len(plan.rounds),
         responses=plan.response_count(),
-        states=plan.state_counts(),
+        states=dict(Counter(plan.state_counts()) + Counter(PLACED_LATELY)),
     )
 
 
@@ -155,6 +158,38 @@ def _write(plan: HistoryPlan) -> None:
             else:
                 _after_meeting(kind, saved[key], planned, packages, actor)
             _move_back(started, when)
+    _placed_lately(plan, packages, coordinator_users.get(coordinators.get("esbjerg")), consultant, started)
+
+
+# The two orders `_placed_lately` adds to the plan's, by state.
+PLACED_LATELY = {Order.State.PLANNED: 1, Order.State.CANCELLED: 1}
+
+
+def _placed_lately(
+    plan: HistoryPlan, packages: dict[str, Package], coordinator: Any, consultant: Any, started: datetime
+) -> None:
+    """Two orders from the order form in the last days, so the consultants' work queue and
+    the order pages show what self-service makes: koordinator2's cluster orders the
+    collaboration package and asks for a planning call (not yet made), and the first
+    cluster without history orders and then cancels with its reason. Nothing random: the
+    plan's draws are untouched."""
+    now = timezone.now()
+    today = timezone.localdate()
+    form = ordering.OrderInput(meeting_date=today + timedelta(days=70), place="Lægehuset")
+    wish = ordering.CallWish(phone="75 12 34 56", preferred_time="Tirsdag eller torsdag formiddag")
+    small = Cluster.objects.get(code="esbjerg")
+    order = ordering.place_order(small, packages["samarbejde-og-faellesskab"], replace(form, call=wish), coordinator)
+    Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=2))
+    order.call_requests.update(requested_at=now - timedelta(days=2))
+    _move_back(started, now - timedelta(days=2))
+    with_history = {o.cluster for o in plan.orders}
+    quiet = Cluster.objects.exclude(code__in=with_history).order_by("code").first()
+    assert quiet is not None  # about half of the clusters have no history
+    order = ordering.place_order(quiet, packages["trivsel-og-arbejdsglaede"], form, consultant)
+    Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=6))
+    _move_back(started, now - timedelta(days=6))
+    ordering.cancel_order(order, "Mødet er aflyst. Klyngen bestiller igen efter sommerferien.", consultant)
+    _move_back(started, now - timedelta(days=5))
 
 
 def _order(cluster: Cluster, package: Package, planned: PlannedOrder, saved: dict[int, Order], by: Any) -> Order:

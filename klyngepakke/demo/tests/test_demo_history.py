@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from klyngepakke.catalogue.models import Package, PackageVersion
 from klyngepakke.cycle import services as cycle_services
 from klyngepakke.cycle.models import (
+    CallRequest,
     CycleEvent,
     Decision,
     MeetingRecord,
@@ -133,15 +134,26 @@ def test_the_database_holds_the_plan(history, db):
     plan = _plan(history)
 
     assert report.created
-    assert dict(Order.objects.values_list("state").annotate(n=Count("id"))) == plan.state_counts()
+    expected = Counter(plan.state_counts()) + Counter(demo_writer.PLACED_LATELY)
+    assert dict(Order.objects.values_list("state").annotate(n=Count("id"))) == dict(expected) == report.states
     assert Round.objects.count() == len(plan.rounds) == report.rounds
     assert Response.objects.count() == plan.response_count() == report.responses
     assert demo_writer.stored_digest() == plan.digest()
 
 
 def test_every_order_state_is_present(history, db):
-    # A cancelled order is no stage of the cycle; the demo history has none (yet).
-    assert set(Order.objects.values_list("state", flat=True)) == set(Order.State.values) - {Order.State.CANCELLED}
+    assert set(Order.objects.values_list("state", flat=True)) == set(Order.State.values)
+
+
+def test_the_work_queue_has_a_planning_call_and_an_order_page_a_cancellation(history, db):
+    call = CallRequest.objects.select_related("order__cluster", "requested_by").get()
+    assert call.order.cluster.code == "esbjerg"
+    assert call.requested_by.username == "koordinator2"
+    assert call.handled_at is None
+    assert call.order.survey_opens_on is not None  # ordered with the form: scheduled
+    cancelled = Order.objects.get(state=Order.State.CANCELLED)
+    assert "aflyst" in cancelled.events.latest("pk").note
+    assert not cancelled.rounds.exists()
 
 
 def test_a_realistic_share_of_clusters_has_history_including_the_demo_logins(history, db):
@@ -196,7 +208,7 @@ def test_rounds_fit_their_orders_and_responses_fit_their_invitations(history, db
     now = timezone.now()
     for order in Order.objects.prefetch_related("rounds"):
         rounds = list(order.rounds.all())
-        if order.state in (Order.State.ORDERED, Order.State.PLANNED):
+        if order.state in (Order.State.ORDERED, Order.State.PLANNED, Order.State.CANCELLED):
             assert rounds == []
             continue
         assert len(rounds) == 1
