@@ -51,7 +51,9 @@ def next_steps(meeting_date: date, dates: SurveyDates, call_time: str = "") -> l
 
 
 def order_steps(order: Order) -> list[Step]:
-    """An order's planned steps (empty if it has no survey schedule)."""
+    """An order's planned steps (none once cancelled, or without a survey schedule)."""
+    if order.state == Order.State.CANCELLED:
+        return []
     if order.meeting_date is None or order.survey_opens_on is None or order.survey_closes_on is None:
         return []
     dates = SurveyDates(order.survey_opens_on, order.survey_closes_on, tuple(order.reminder_days))

@@ -146,6 +146,25 @@ def test_cancel_from_the_order_page_and_refusal_after_opening(coord, cluster):
     assert f"Runde {order.rounds.get().pk}" not in page
 
 
+def test_a_cancelled_order_page_says_so_and_no_longer_shows_the_plan(coord, cluster):
+    meeting = timezone.localdate() + timedelta(days=60)
+    order = ordering.place_order(cluster, order_package(), ordering.OrderInput(meeting_date=meeting), None)
+    before = html(coord.get(reverse("surveys:order_detail", args=[cluster.code, order.pk])))
+    assert "Spørgeskemaet åbner af sig selv" in before
+
+    response = coord.post(reverse("web:cancel_order", args=[cluster.code, order.pk]), {"reason": "Mødet er aflyst"})
+    assert response.status_code == 302
+
+    page = html(coord.get(reverse("surveys:order_detail", args=[cluster.code, order.pk])))
+    assert "Bestillingen blev annulleret" in page
+    assert "Begrundelse: Mødet er aflyst" in page
+    # Nothing above the history reads as if it will still happen.
+    current = page.split("<h2>Historik</h2>")[0]
+    assert "Spørgeskemaet åbner" not in current
+    assert "Annullér bestillingen" not in current
+    assert reverse("web:place_order", args=[cluster.code, order.package.code]) in page
+
+
 def order_package():
     from klyngepakke.catalogue.models import Package
 
