@@ -59,8 +59,8 @@ def _point(point: MeasurePointChange) -> dict[str, Any]:
         "after": _side(point.after),
         "change": comparison,
         "change_text": (
-            f"{'+' if point.comparison.difference > 0 else ''}{number_text(point.comparison.difference)}"
-            if point.comparison is not None
+            f"{'+' if comparison['difference'] > 0 else ''}{comparison['difference_text']}"
+            if comparison is not None
             else None
         ),
         "sentence": sentence,
