@@ -119,6 +119,10 @@ def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
         before = before_items.get(item["code"])
         if before is None or item["type"] != "choice" or "options" not in item or item["code"] in score_items:
             continue
+        if item["code"] == "practice_type":
+            # Who is solo is the registry's, not a change the practices made; the round's
+            # own slide and page show it already (and comparisons skip it likewise).
+            continue
         earlier = {o["code"]: o for o in before["options"]}
         distributions.append(
             {

@@ -31,6 +31,8 @@ def test_two_rounds_of_the_same_package_are_compared(cluster10):
     data = follow_up_as_dict(follow_up)
     # The package has no scores; its questions' distributions of both rounds side by side.
     assert data["distributions"]
+    # The practice type is no change to show (the round's own slide shows it).
+    assert "practice_type" not in {d["code"] for d in data["distributions"]}
     assert data["before_round"]["id"] == first.pk
     assert [c["id"] for c in data["choices"]] == [first.pk]
 

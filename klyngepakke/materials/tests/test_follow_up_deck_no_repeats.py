@@ -1,0 +1,30 @@
+"""A follow-up deck shows each thing once: the follow-up questions ("Har jeres praksis
+ændret noget siden klyngemødet?") on the opening "Det har praksis ændret" slides, not again
+among the themes; and no "Udvikling" slide for the practice type, which is the registry's
+and not a change the practices made (the round's own slide shows it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from klyngepakke.materials.context import meeting_materials
+from klyngepakke.results.tests.meeting_follow_up_support import whole_cycle
+
+from .deck_support import open_deck, subtitle, title
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_follow_up_questions_and_the_practice_type_are_shown_once():
+    cycle = whole_cycle()
+    materials = meeting_materials(cycle.follow_up.pk)
+    section = materials.meeting_follow_up
+    assert section is not None
+    questions = [c["text"] for c in section["change_answers"]["choices"]]
+    assert questions
+    slides = list(open_deck(materials).slides)
+    for question in questions:
+        titles = [title(s) for s in slides if subtitle(s) == question]
+        assert titles == ["Det har praksis ændret"], (question, titles)
+    practice = [title(s) for s in slides if subtitle(s) == "Arbejder du i en solopraksis eller i et kompagniskab?"]
+    assert practice and not any(t.startswith("Udvikling") for t in practice), practice
