@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from klyngepakke.core.statistics import Estimate, Interval, compare
 from klyngepakke.results.meeting_follow_up import MeasurePointChange, Side
+from klyngepakke.results.selectors import ScoreChange
 from klyngepakke.results.serialize_follow_up import _comparison, change_sentence
 from klyngepakke.results.serialize_meeting_follow_up import _point
-from klyngepakke.results.selectors import ScoreChange
 
 
 def _estimate(mean: float, sd: float = 0.8, n: int = 20) -> Estimate:
