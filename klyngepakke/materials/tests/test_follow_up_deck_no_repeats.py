@@ -29,3 +29,13 @@ def test_the_follow_up_questions_and_the_practice_type_are_shown_once():
     practice = [title(s) for s in slides if subtitle(s) == "Arbejder du i en solopraksis eller i et kompagniskab?"]
     assert practice
     assert not any(t.startswith("Udvikling") for t in practice), practice
+
+
+def test_free_texts_over_several_slides_are_numbered(monkeypatch):
+    cycle = whole_cycle()
+    materials = meeting_materials(cycle.follow_up.pk)
+    (text,) = [t for t in materials.meeting_follow_up["change_answers"]["texts"] if t.get("shown_texts")]
+    # Six answers, four a slide here: two slides, each saying which of the two it is.
+    monkeypatch.setattr("klyngepakke.materials.deck.slides_meeting_follow_up.TEXTS_PER_SLIDE", 4)
+    slides = [s for s in open_deck(materials).slides if subtitle(s) == text["text"]]
+    assert [title(s) for s in slides] == ["Det har praksis ændret (1/2)", "Det har praksis ændret (2/2)"]
