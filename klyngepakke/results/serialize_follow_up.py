@@ -61,11 +61,16 @@ def _comparison(value: Comparison | None) -> dict[str, Any] | None:
     if value is None:
         return None
     difference = shown_difference(value)
+    text = number_text(difference)
     return {
         "difference": difference,
-        "difference_text": number_text(difference),
+        "difference_text": text,
+        # As every output prints it: signed, and the interval with "til" (a dash between
+        # two numbers that may be negative reads as a minus).
+        "change_text": f"+{text}" if difference > 0 else text,
         "ci_low": rounded(value.ci.low) if value.ci else None,
         "ci_high": rounded(value.ci.high) if value.ci else None,
+        "ci_text": f"{number_text(value.ci.low)} til {number_text(value.ci.high)}" if value.ci else None,
         "verdict": value.verdict,
         "meaningful_change": value.meaningful_change,
         "meaningful": shown_meaningful(value),
