@@ -256,6 +256,27 @@ class _Pool:
     code_rounds: dict[str, int]
 
 
+def _pooled_tables(
+    aggregate: RoundAggregate, k: int, codes: frozenset[str], scores: frozenset[str]
+) -> tuple[dict[str, dict[str, int]], dict[str, tuple[float, int]]]:
+    """The tables of one round that enter a comparison pool: the shared codes that the
+    round itself publishes by size, answered (scored) by at least k. A table that 1..k-1
+    answered (a question routing showed to few) stays out, so two pools set side by side
+    (this round's and a later one's, or two clusters') never differ by it
+    (docs/anonymity.md, rule 5)."""
+    items = {
+        code: aggregate.option_counts[code]
+        for code in codes.intersection(aggregate.option_counts)
+        if sum(aggregate.option_counts[code].values()) >= k
+    }
+    sums = {
+        code: (float(aggregate.score_sums[code][0]), int(aggregate.score_sums[code][1]))
+        for code in scores.intersection(aggregate.score_sums)
+        if aggregate.score_sums[code][1] >= k
+    }
+    return items, sums
+
+
 def _pool(aggregates: list[RoundAggregate], k: int, codes: frozenset[str], scores: frozenset[str]) -> _Pool:
     counts: dict[str, dict[str, int]] = {}
     sums: dict[str, tuple[float, int]] = {}
@@ -265,17 +286,15 @@ def _pool(aggregates: list[RoundAggregate], k: int, codes: frozenset[str], score
     for aggregate in aggregates:
         if aggregate.respondents < k:
             continue
-        shared_items = codes.intersection(aggregate.option_counts)
-        shared_scores = scores.intersection(aggregate.score_sums)
+        shared_items, shared_scores = _pooled_tables(aggregate, k, codes, scores)
         if not shared_items and not shared_scores:
             continue
         ids.add(aggregate.round_id)
         respondents += aggregate.respondents
-        _add_counts(counts, {code: aggregate.option_counts[code] for code in shared_items}, 1)
+        _add_counts(counts, shared_items, 1)
         for code in shared_items:
             code_rounds[code] = code_rounds.get(code, 0) + 1
-        for code in shared_scores:
-            total, n = aggregate.score_sums[code]
+        for code, (total, n) in shared_scores.items():
             before = sums.get(code, (0.0, 0))
             sums[code] = (before[0] + total, before[1] + n)
             code_rounds[code] = code_rounds.get(code, 0) + 1
@@ -305,17 +324,18 @@ def _comparison(
     sums = dict(pool.score_sums)
     code_rounds = dict(pool.code_rounds)
     rounds, respondents = len(pool.round_ids), pool.respondents
+    scores = frozenset(d.code for d in definitions)
     for aggregate in mine:
         if aggregate.round_id not in pool.round_ids:
             continue
-        shared = {code: options for code, options in aggregate.option_counts.items() if code in codes}
+        # Exactly what the pool took of the round (`_pooled_tables`), taken out again.
+        shared, shared_scores = _pooled_tables(aggregate, policy.k, codes, scores)
         _add_counts(counts, shared, -1)
         for code in shared:
             code_rounds[code] -= 1
-        for code, (total, n) in aggregate.score_sums.items():
-            if code in sums:
-                sums[code] = (sums[code][0] - total, sums[code][1] - n)
-                code_rounds[code] -= 1
+        for code, (total, n) in shared_scores.items():
+            sums[code] = (sums[code][0] - total, sums[code][1] - n)
+            code_rounds[code] -= 1
         rounds, respondents = rounds - 1, respondents - aggregate.respondents
     if rounds < MIN_COMPARISON_ROUNDS:
         return ComparisonGroup(label, rounds, 0, {}, {}, withheld="too_few_rounds")

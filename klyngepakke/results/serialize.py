@@ -123,6 +123,11 @@ def _group(results: RoundResults, group: PublicGroup | Withheld) -> dict[str, An
                         "text": text,
                         "type": "choice",
                     }
+                    values = [o.value for o in question.options if o.value is not None]
+                    if values:
+                        # The scale's range, so a chart of means spans the whole scale
+                        # (an axis ending at 3 on a 1-4 scale draws 2,5 as nearly full).
+                        entry["scale"] = {"min": min(values), "max": max(values)}
                     if table is None or isinstance(table, Withheld):
                         entry.update(_withheld_item(table))
                     else:

@@ -16,12 +16,29 @@ from .selectors import FollowUp, ScoreChange
 from .serialize import _estimate, number_text, results_as_dict, rounded
 
 
+def shown_difference(comparison: Comparison) -> float:
+    """The change as every output shows it: the difference of the two means as shown
+    (each rounded once), so "2,4 -> 3,0" reads "+0,6" and never "+0,5" (the difference of
+    the unrounded means, 2.44 and 2.96, would be 0.52). The interval of the change is
+    computed from the unrounded means and rounded once (docs/anonymity.md, "One number,
+    one string")."""
+    return rounded(rounded(comparison.after.mean) - rounded(comparison.before.mean))
+
+
+def shown_meaningful(comparison: Comparison) -> bool | None:
+    """Whether the shown change reaches the package's meaningful change (None: none set),
+    judged on the shown difference so the words agree with the figure beside them."""
+    if comparison.meaningful_change is None:
+        return None
+    return abs(shown_difference(comparison)) >= comparison.meaningful_change - 1e-9
+
+
 def change_sentence(change: ScoreChange) -> str:
     """The change in words, saying plainly when it is within noise."""
     comparison = change.comparison
     if comparison is None:
         return "Udviklingen kan ikke vurderes, fordi en af runderne ikke har et gennemsnit."
-    size = number_text(abs(comparison.difference))
+    size = number_text(abs(shown_difference(comparison)))
     if comparison.verdict == "within_noise":
         sentence = "Forskellen er inden for den tilfældige variation."
     elif comparison.verdict == "increase":
@@ -30,9 +47,10 @@ def change_sentence(change: ScoreChange) -> str:
         sentence = f"Gennemsnittet er faldet med {size} point, mere end den tilfældige variation."
     else:
         sentence = "Forskellen kan ikke vurderes: for få besvarelser."
-    if comparison.meaningful is not None:
+    meaningful = shown_meaningful(comparison)
+    if meaningful is not None:
         limit = number_text(comparison.meaningful_change or 0, 0)
-        reaches = "når" if comparison.meaningful else "når ikke"
+        reaches = "når" if meaningful else "når ikke"
         sentence += (
             f" Ændringen på {size} point {reaches} pakkens grænse for en betydningsfuld ændring ({limit} point)."
         )
@@ -42,14 +60,20 @@ def change_sentence(change: ScoreChange) -> str:
 def _comparison(value: Comparison | None) -> dict[str, Any] | None:
     if value is None:
         return None
+    difference = shown_difference(value)
+    text = number_text(difference)
     return {
-        "difference": rounded(value.difference),
-        "difference_text": number_text(value.difference),
+        "difference": difference,
+        "difference_text": text,
+        # As every output prints it: signed, and the interval with "til" (a dash between
+        # two numbers that may be negative reads as a minus).
+        "change_text": f"+{text}" if difference > 0 else text,
         "ci_low": rounded(value.ci.low) if value.ci else None,
         "ci_high": rounded(value.ci.high) if value.ci else None,
+        "ci_text": f"{number_text(value.ci.low)} til {number_text(value.ci.high)}" if value.ci else None,
         "verdict": value.verdict,
         "meaningful_change": value.meaningful_change,
-        "meaningful": value.meaningful,
+        "meaningful": shown_meaningful(value),
     }
 
 
@@ -99,6 +123,10 @@ def follow_up_as_dict(follow_up: FollowUp | None) -> dict[str, Any] | None:
     for item in after_view["group"]["items"]:
         before = before_items.get(item["code"])
         if before is None or item["type"] != "choice" or "options" not in item or item["code"] in score_items:
+            continue
+        if item["code"] == "practice_type":
+            # Who is solo is the registry's, not a change the practices made; the round's
+            # own slide and page show it already (and comparisons skip it likewise).
             continue
         earlier = {o["code"]: o for o in before["options"]}
         distributions.append(

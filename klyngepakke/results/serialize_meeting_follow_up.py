@@ -12,7 +12,7 @@ from klyngepakke.core.statistics import Comparison
 from klyngepakke.formats import danish_date
 
 from .meeting_follow_up import NO_EARLIER_ROUND, NO_MEAN, NOT_ASKED, FollowUpFromMeeting, MeasurePointChange, Side
-from .serialize import WITHHELD_TEXT, _estimate, number_text
+from .serialize import WITHHELD_TEXT, _estimate
 from .serialize_follow_up import _comparison, change_sentence
 
 TITLE = "Opfølgning fra sidste møde"
@@ -43,9 +43,6 @@ class _Change:
 
 def _point(point: MeasurePointChange) -> dict[str, Any]:
     comparison = _comparison(point.comparison)
-    if comparison is not None and point.comparison is not None:
-        ci = point.comparison.ci
-        comparison["ci_text"] = f"{number_text(ci.low)} til {number_text(ci.high)}" if ci is not None else None
     if point.comparison is None and (point.before.estimate is None or point.after.estimate is None):
         sentence = "Udviklingen kan ikke vurderes: et af tallene vises ikke."
     else:
@@ -58,11 +55,7 @@ def _point(point: MeasurePointChange) -> dict[str, Any]:
         "before": _side(point.before),
         "after": _side(point.after),
         "change": comparison,
-        "change_text": (
-            f"{'+' if point.comparison.difference > 0 else ''}{number_text(point.comparison.difference)}"
-            if point.comparison is not None
-            else None
-        ),
+        "change_text": comparison["change_text"] if comparison is not None else None,
         "sentence": sentence,
     }
 

@@ -149,8 +149,13 @@ def _score_comparison(results: selectors.RoundResults, view: dict[str, Any], sco
     sources = {s["code"]: s for s in results.round.package_version.document.get("sources", [])}
     rows: list[dict[str, Any]] = []
     estimate = score.get("estimate") or {}
+    # The cluster's own row always comes first, a missing mean with its reason: the chart
+    # highlights its first bar as the cluster's, so without it the region would read as
+    # the cluster.
     if "mean" in estimate:
         rows.append({"label": view["cluster_name"], "value": estimate["mean"], "note": "Denne runde"})
+    else:
+        rows.append({"label": view["cluster_name"], "value": None, "note": estimate.get("text", "Vises ikke.")})
     for comparison in view["comparisons"]:
         value = comparison["score_means"].get(score["code"])
         if value is not None:
@@ -168,6 +173,9 @@ def _score_comparison(results: selectors.RoundResults, view: dict[str, Any], sco
                     "note": f"{source.get('citation', reference['source']).strip()} ({reference['year']})",
                 }
             )
+    if rows[0]["value"] is None:
+        # No chart of the others without the cluster's own bar; the table says why.
+        return {"rows": rows, "chart": None}
     shown = [(r["label"], r["value"]) for r in rows if r["value"] is not None]
     marks = bars(shown, maximum=score["max"] or 100)
     return {"rows": rows, "chart": _chart([(b, number_text(b.value)) for b in marks])}

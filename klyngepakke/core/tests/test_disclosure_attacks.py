@@ -42,6 +42,19 @@ CHOICES = {
     "m2": ["2", "1", "0"],
 }
 Q1_VALUES = {"good": 2, "fair": 1, "poor": 0}
+SCALE_VALUES = {"q1": Q1_VALUES, "m1": {"2": 2, "1": 1, "0": 0}, "m2": {"2": 2, "1": 1, "0": 0}}
+# Student t, 97.5 % quantiles by degrees of freedom, from a printed table (not the core's
+# own computation): the 95 % interval of a mean is mean +- t * sd / sqrt(n).
+T975 = dict(
+    enumerate(
+        [
+            *(12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145),
+            *(2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048),
+            *(2.045, 2.042),
+        ],
+        start=1,
+    )
+)
 SCORE_ITEMS = {"s": ("m1", "m2")}
 BANDS = {"low": (0, 1), "mid": (2, 3), "high": (4, 4)}
 
@@ -139,20 +152,43 @@ def check_numbers(people: list[dict], groups: dict[str, list[int]], publication:
                 continue
             expected = _counts(table, members)
             assert {c: n for c, n in _published_counts(public).items() if n} == expected, (name, table)
-            if isinstance(public, PublicChoice) and table == "q1" and not isinstance(public.estimate, Withheld):
-                values = [Q1_VALUES[a["q1"]] for a in members if a.get("q1") in Q1_VALUES]
-                if public.estimate is not None:
-                    assert public.estimate.mean == pytest.approx(float(numpy.mean(values)))
-                    assert public.estimate.median == pytest.approx(float(numpy.median(values)))
+            if isinstance(public, PublicChoice) and table in SCALE_VALUES:
+                scale = SCALE_VALUES[table]
+                values = [scale[a[table]] for a in members if a.get(table) in scale]
+                for option in public.options:
+                    expected_share = expected.get(option.code, 0) / len(values) if option.on_scale and values else None
+                    assert option.share == pytest.approx(expected_share), (name, table, option.code)
+                if values:
+                    assert public.estimate is not None
+                    check_estimate(public.estimate, values)
             if isinstance(public, PublicScore) and not isinstance(public.estimate, Withheld):
                 scores = [s for s in (_score(a) for a in members) if s is not None]
-                assert public.estimate.mean == pytest.approx(float(numpy.mean(scores)))
-                assert public.estimate.median == pytest.approx(float(numpy.median(scores)))
-                if public.estimate.sd is not None:
-                    assert public.estimate.sd == pytest.approx(float(numpy.std(scores, ddof=1)))
+                check_estimate(public.estimate, scores)
+                for band in public.bands:
+                    band_share = expected.get(band.code, 0) / len(scores) if scores else None
+                    assert band.share == pytest.approx(band_share)
             if isinstance(public, PublicMultiple):
                 answered = [a for a in members if a.get("reasons")]
                 assert public.answered == len(answered)
+                for option in public.options:
+                    ticked_share = expected.get(option.code, 0) / len(answered) if answered else None
+                    assert option.share == pytest.approx(ticked_share)
+
+
+def check_estimate(estimate, values: list) -> None:
+    """Mean, median, sample sd and the 95 % interval against numpy and a printed t-table."""
+    data = numpy.array(values, dtype=float)
+    assert estimate.n == len(data)
+    assert estimate.mean == pytest.approx(float(numpy.mean(data)))
+    assert estimate.median == pytest.approx(float(numpy.median(data)))
+    if len(data) < 2:
+        assert estimate.ci is None
+        return
+    sd = float(numpy.std(data, ddof=1))
+    assert estimate.sd == pytest.approx(sd, abs=1e-9)
+    half = T975[len(data) - 1] * sd / numpy.sqrt(len(data))
+    assert estimate.ci.low == pytest.approx(float(numpy.mean(data)) - half, abs=1e-3 * max(1.0, half))
+    assert estimate.ci.high == pytest.approx(float(numpy.mean(data)) + half, abs=1e-3 * max(1.0, half))
 
 
 def check_score_items(publication: Publication) -> None:

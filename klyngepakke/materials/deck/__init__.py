@@ -43,7 +43,10 @@ def build(materials: MeetingMaterials) -> Deck:
     follow_up_slides(deck, materials)
     if "withheld" in materials.results["group"]:
         too_few_slide(deck, materials)
+    opened_with = _sections_opened_with(materials)
     for theme in materials.themes:
+        if theme.code in opened_with:
+            continue
         withheld = theme_slides(deck, materials, theme)
         withheld += scores_for_theme(deck, materials, theme.code)
         withheld_summary_slide(deck, theme.title, withheld)
@@ -57,6 +60,16 @@ def build(materials: MeetingMaterials) -> Deck:
     offer_slides(deck, materials)
     help_slide(deck, materials)
     return deck
+
+
+def _sections_opened_with(materials: MeetingMaterials) -> set[str]:
+    """The questionnaire sections a follow-up deck shows at its start ("Det har praksis
+    ændret", the follow-up questions): they get no second slide among the themes."""
+    section = materials.meeting_follow_up
+    if not section:
+        return set()
+    answers = section["change_answers"]
+    return {entry["section"] for entry in [*answers.get("choices", ()), *answers.get("texts", ())]}
 
 
 def _core_properties(deck: Deck, materials: MeetingMaterials) -> None:

@@ -106,6 +106,9 @@ def _change_slide(deck: Deck, change: dict[str, Any], before_label: str, after_l
         horizontal=False,
         number_format="0.0",
         axis_format="0",
+        # Whole-number ticks: on a short scale an automatic step of 0,5 under a "0"
+        # format would print "0 1 1 2 2".
+        major_unit=None if high - low > 10 else 1,
         maximum=high,
         legend=False,
         font_pt=14,

@@ -127,8 +127,12 @@ def _answers_slides(deck: Deck, section: dict[str, Any]) -> None:
             slide, body = deck.slide("Det har praksis ændret", text["text"])
             deck.text(slide, body, [Para(text["reason"], color=MUTED)], max_pt=24, name="Fritekst")
             continue
-        for page in _pages(shown, TEXTS_PER_SLIDE):
-            slide, body = deck.slide("Det har praksis ændret", text["text"])
+        pages = _pages(shown, TEXTS_PER_SLIDE)
+        for number, page in enumerate(pages, start=1):
+            # Numbered when the answers run over several slides, so the second does not
+            # read as the same question asked again.
+            heading = "Det har praksis ændret" + (f" ({number}/{len(pages)})" if len(pages) > 1 else "")
+            slide, body = deck.slide(heading, text["text"])
             paras = [Para(answer, bullet=True, space_after=0.3) for answer in page]
             paras.append(Para("I tilfældig rækkefølge.", scale=0.7, color=MUTED))
             deck.text(slide, body, paras, max_pt=22, min_pt=11, name="Fritekst")

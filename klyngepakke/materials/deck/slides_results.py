@@ -15,7 +15,7 @@ from ..context import MeetingMaterials, Theme
 from .charts import Series, bar_chart
 from .results_common import GREY, palette, plain, question_groups
 from .template import MUTED, Box, Deck
-from .text import Para, and_list, figure, percent, percent_label, wrap_chars
+from .text import DASH, Para, and_list, figure, number, percent, percent_label, wrap_chars
 
 
 def theme_slides(deck: Deck, m: MeetingMaterials, theme: Theme) -> list[tuple[str, str]]:
@@ -179,7 +179,9 @@ def choice_slide(deck: Deck, m: MeetingMaterials, theme: Theme, item: dict[str, 
     if note:
         deck.text(slide, note_box, [Para(note, italic=True, color=MUTED)], max_pt=12, min_pt=9, name="Note")
     if panel is not None:
-        _means_panel(deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]))
+        _means_panel(
+            deck, slide, panel, rows, notes, answered=answered_text(m, item["answered"]), scale=item.get("scale")
+        )
 
 
 def _percent_labels(options: list[dict[str, Any]]) -> list[str | None]:
@@ -216,14 +218,28 @@ def counts_table(deck: Deck, slide: Any, box: Box, options: list[dict[str, Any]]
     )
 
 
-def _means_panel(deck: Deck, slide: Any, panel: Box, rows: list[Row], notes: list[str], *, answered: Any) -> None:
+def scale_text(scale: dict[str, Any] | None) -> str:
+    """ " (1–4)": the range of an item's scale, for an axis or a heading."""
+    return f" ({number(scale['min'], 0)}{DASH}{number(scale['max'], 0)})" if scale else ""
+
+
+def _means_panel(
+    deck: Deck,
+    slide: Any,
+    panel: Box,
+    rows: list[Row],
+    notes: list[str],
+    *,
+    answered: Any,
+    scale: dict[str, Any] | None,
+) -> None:
     head, rest = panel.split_v(Inches(0.9), gap=Inches(0.05))
     deck.text(
         slide,
         head,
         [
             Para(answered, bold=True, color=deck.primary, space_after=0.1),
-            Para("Gennemsnit på svarskalaen:", scale=0.8, color=MUTED),
+            Para(f"Gennemsnit på svarskalaen{scale_text(scale)}:", scale=0.8, color=MUTED),
         ],
         max_pt=18,
         min_pt=12,
@@ -237,7 +253,7 @@ def _means_panel(deck: Deck, slide: Any, panel: Box, rows: list[Row], notes: lis
             chart_box,
             rows,
             title="Gennemsnit",
-            maximum=None,
+            maximum=float(scale["max"]) if scale else None,
             chars=16,
             name="Gennemsnit",
         )
@@ -334,6 +350,9 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
         f"Klyngens gennemsnit, delspørgsmål {and_list([str(n) for n, t in withheld if t == text])}: {text}"
         for text in dict.fromkeys(t for _, t in withheld)
     ]
+    # The axis spans the items' scale (a matrix shares one scale).
+    scales = [i["scale"] for i in items if i.get("scale")]
+    scale = {"min": min(s["min"] for s in scales), "max": max(s["max"] for s in scales)} if scales else None
     chart_box, note_box = body.split_v(body.height - (Inches(0.45) if notes else 0), gap=Inches(0.05))
     bar_chart(
         slide,
@@ -341,11 +360,12 @@ def _matrix_means_slide(deck: Deck, m: MeetingMaterials, theme: Theme, items: li
         deck.created,
         categories,
         series,
-        value_title="Gennemsnit på svarskalaen",
+        value_title=f"Gennemsnit på svarskalaen{scale_text(scale)}",
         category_title="Delspørgsmål",
         number_format="0.0",
         axis_format="0",
         major_unit=1,
+        maximum=float(scale["max"]) if scale else None,
         font_pt=11,
         name="Gennemsnit",
     )

@@ -82,6 +82,7 @@ def _score_slide(deck: Deck, m: MeetingMaterials, score: dict[str, Any], subgrou
         category_title="Gruppe",
         number_format="0.0",
         axis_format="0",
+        major_unit=None if high - low > 10 else 1,  # whole-number ticks on a short scale
         maximum=high,
         legend=False,
         font_pt=13,

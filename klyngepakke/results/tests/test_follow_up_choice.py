@@ -31,6 +31,8 @@ def test_two_rounds_of_the_same_package_are_compared(cluster10):
     data = follow_up_as_dict(follow_up)
     # The package has no scores; its questions' distributions of both rounds side by side.
     assert data["distributions"]
+    # The practice type is no change to show (the round's own slide shows it).
+    assert "practice_type" not in {d["code"] for d in data["distributions"]}
     assert data["before_round"]["id"] == first.pk
     assert [c["id"] for c in data["choices"]] == [first.pk]
 
@@ -67,3 +69,15 @@ def test_the_results_page_shows_and_changes_the_choice(cluster10):
     assert "<strong>10 → 7</strong>" in chosen
     # Nonsense falls back to the default, never an error page.
     assert client.get(page_url(follow), {"foer": "x'; drop"}).status_code == 200
+
+
+def test_the_page_prints_the_change_as_the_results_layer_wrote_it(cluster10):
+    answered_round(cluster10, 10)
+    follow = answered_round(cluster10, 7, "opfoelgning-trivsel-og-arbejdsglaede")
+    data = follow_up_as_dict(follow_up_for(follow))
+    assert data is not None
+    (change,) = [c for c in data["changes"] if c["comparison"] and c["comparison"]["ci_text"]]
+    comparison = change["comparison"]
+    html = client_for(factories.coordinator(cluster10)).get(page_url(follow)).content.decode()
+    # Signed, with its interval "a til b": the same string as the deck and the JSON.
+    assert f"<td>{comparison['change_text']} ({comparison['ci_text']})</td>" in html

@@ -42,7 +42,9 @@ def test_the_measure_points_compare_with_the_first_round_by_the_same_codes():
     assert point["after"]["mean"] == round(statistics.mean(after), 1)
     assert point["before"]["n"] == len(before)
     assert point["after"]["n"] == len(after)
-    assert point["change"]["difference"] == round(statistics.mean(after) - statistics.mean(before), 1)
+    # The change is the difference of the shown (rounded) means.
+    shown = round(statistics.mean(after), 1), round(statistics.mean(before), 1)
+    assert point["change"]["difference"] == round(shown[0] - shown[1], 1)
     assert point["change"]["verdict"] == "increase"
     assert point["hope"] == "Flere svarer i høj grad"
     assert point["sentence"].startswith("Gennemsnittet er steget med 1,5 point")
