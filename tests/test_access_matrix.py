@@ -500,6 +500,18 @@ MATRIX: dict[str, list[Sample]] = {
             lambda w: reverse("web:place_order", args=[w.cluster.code, "findes-ikke"]),
             manage_page(NOT_FOUND),
         ),
+        Sample(
+            "order form of an order's follow-up",
+            lambda w: (
+                reverse("web:place_order", args=[w.cluster.code, w.order.package.code]) + f"?efter={w.cycle_order.pk}"
+            ),
+            manage_page(OK),
+        ),
+        Sample(
+            "order form following up an order not in the cluster",
+            lambda w: reverse("web:place_order", args=[w.cluster.code, w.order.package.code]) + "?efter=999999",
+            manage_page(NOT_FOUND),
+        ),
     ],
     "web:cancel_order": [
         Sample(
@@ -606,20 +618,6 @@ MATRIX: dict[str, list[Sample]] = {
             "decisions under another cluster's code",
             lambda w: reverse("cycle:decisions", args=[w.other_cluster.code, w.cycle_order.pk]),
             MISMATCHED,
-        ),
-    ],
-    "cycle:order_follow_up": [
-        Sample(
-            "GET follow-up order",
-            lambda w: reverse("cycle:order_follow_up", args=[w.cluster.code, w.cycle_order.pk]),
-            row(anonymous=LOGIN, coordinator=NOT_ALLOWED, other=NOT_ALLOWED, staff=NOT_ALLOWED),
-        ),
-        Sample(
-            # No decision yet: refused with a message, back to the order page.
-            "POST follow-up order",
-            lambda w: reverse("cycle:order_follow_up", args=[w.cluster.code, w.cycle_order.pk]),
-            manage_page(redirect(lambda w: reverse("surveys:order_detail", args=[w.cluster.code, w.cycle_order.pk]))),
-            method="post",
         ),
     ],
     "cycle:plans": [
