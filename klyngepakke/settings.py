@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session: a NUL in its cookie would reach the database.
+    "klyngepakke.web.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klyngepakke.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,7 +173,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "klyngepakke.accounts.middleware.SessionLifetimeMiddleware",
     "klyngepakke.accounts.middleware.StaffSecondFactorMiddleware",
-    "klyngepakke.web.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "klyngepakke.urls"
