@@ -378,7 +378,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
         # Server errors to ADMINS; views with answers mark their POST data sensitive.
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "klyngepakke.web.logging.RedactingAdminEmailHandler",
             "level": "ERROR",
             "filters": ["redact_tokens"],
         },
