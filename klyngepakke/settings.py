@@ -76,6 +76,16 @@ def env_url(name: str, default: str | None, *, schemes: frozenset[str], why: str
     return raw
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, in any case (given as upper case); empty means the default."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.upper() not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw.upper()
+
+
 _ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 
 
@@ -370,6 +380,7 @@ SECURE_REDIRECT_EXEMPT = [r"^helbred/$"]
 CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
 
 # --- Logging: to stderr; no request bodies, no query strings with secrets.
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -383,7 +394,7 @@ LOGGING = {
             "filters": ["redact_tokens"],
         },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Request loggers name the path; survey tokens are redacted by the filter.
         # Logger-level filters act on the record itself, before any handler sees it.
