@@ -362,6 +362,15 @@ def compact_mixed_tables(*, now: float | None = None) -> int:
     now = clock.time() if now is None else now
     if since is None or now - since < settings.MIXING_COMPACT_SECONDS:
         return 0
+    rewritten: list[int] = []
+    # VACUUM cannot run inside a transaction: after the caller's commit (at once when
+    # there is none, as in a worker), like the mixing's own VACUUM.
+    transaction.on_commit(lambda: rewritten.append(_rewrite_mixed_tables(since)))
+    return sum(rewritten)
+
+
+def _rewrite_mixed_tables(since: float) -> int:
+    connection = connections[DEFAULT_DB_ALIAS]
     # Cleared first: a pass that commits during the rewrite marks the tables again.
     cache.delete(UNCOMPACTED_SINCE)
     rewritten = 0

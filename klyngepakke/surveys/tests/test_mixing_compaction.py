@@ -107,3 +107,13 @@ def test_the_scheduler_runs_the_compaction(catalogue, settings):
     call_command("run_worker", "--once")  # mixes, then compacts in the same pass
     assert cache.get(services.UNCOMPACTED_SINCE) is None
     assert not Response.objects.filter(mixed=False).exists()
+
+
+@pytest.mark.django_db  # inside the test's transaction, as any caller inside atomic() is
+def test_inside_a_transaction_the_rewrite_waits_for_the_commit(settings):
+    # VACUUM FULL in a transaction is an error that breaks the transaction: every duty
+    # after it in the same `run_worker --once` failed with it.
+    settings.MIXING_COMPACT_SECONDS = 0
+    cache.set(services.UNCOMPACTED_SINCE, 0.0, timeout=None)
+    assert services.compact_mixed_tables() == 0  # deferred to the commit
+    assert Response.objects.count() == 0  # the transaction still works
