@@ -76,6 +76,16 @@ def env_url(name: str, default: str | None, *, schemes: frozenset[str], why: str
     return raw
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, in any case (given as upper case); empty means the default."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.upper() not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw.upper()
+
+
 _ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 
 
@@ -161,6 +171,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session: a NUL in its cookie would reach the database.
+    "klyngepakke.web.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klyngepakke.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,7 +183,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "klyngepakke.accounts.middleware.SessionLifetimeMiddleware",
     "klyngepakke.accounts.middleware.StaffSecondFactorMiddleware",
-    "klyngepakke.web.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "klyngepakke.urls"
@@ -360,6 +371,9 @@ def env_seconds(name: str, default: float) -> float:
 INSTALLED_APPS += ["django_tasks", "django_tasks_db", "klyngepakke.tasks"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SCHEDULER_INTERVAL_SECONDS = env_seconds("SCHEDULER_INTERVAL_SECONDS", 5.0)
+# PostgreSQL: how long after a mixing pass the bytes of the rows it replaced may stay in
+# the answer tables' files before `compact_mixed_tables` rewrites them (docs/anonymity.md).
+MIXING_COMPACT_SECONDS = env_seconds("MIXING_COMPACT_SECONDS", 300.0)
 # /helbred/ answers 503 when the scheduler's or the workers' last heartbeat is older.
 HEARTBEAT_MAX_AGE_SECONDS = env_seconds("HEARTBEAT_MAX_AGE_SECONDS", 120.0)
 # Load balancers and monitors probe the health endpoint over plain HTTP from inside.
@@ -369,6 +383,7 @@ SECURE_REDIRECT_EXEMPT = [r"^helbred/$"]
 CATALOGUE_DIR = Path(os.environ.get("CATALOGUE_DIR", BASE_DIR / "packages"))
 
 # --- Logging: to stderr; no request bodies, no query strings with secrets.
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -377,12 +392,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
         # Server errors to ADMINS; views with answers mark their POST data sensitive.
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "klyngepakke.web.logging.RedactingAdminEmailHandler",
             "level": "ERROR",
             "filters": ["redact_tokens"],
         },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Request loggers name the path; survey tokens are redacted by the filter.
         # Logger-level filters act on the record itself, before any handler sees it.

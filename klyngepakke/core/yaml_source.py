@@ -7,7 +7,8 @@ node it was read from.
 Package files are plain data, so the loader refuses what only an attacker needs:
 anchors and aliases (a few nested aliases expand to gigabytes, a self-referencing one
 never ends), files over MAX_BYTES and nesting deeper than MAX_DEPTH. All three are
-checked on the event stream before any tree is built, each with its file:line.
+checked on the event stream before any tree is built, each with its file:line; so are
+characters YAML cannot hold (a NUL), before the stream is read at all.
 """
 
 from __future__ import annotations
@@ -115,15 +116,28 @@ def _check_events(text: str, file: str) -> None:
             depth -= 1
 
 
+def _check_characters(text: str, file: str) -> None:
+    """Refuse what YAML cannot hold (control characters such as NUL, lone surrogates) by
+    its line: the reader's own error has no line (libyaml counts a byte offset)."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        message = f"control character U+{ord(bad.group()):04X} is not allowed in a package file"
+        raise YamlSyntaxError(file, line, message)
+
+
 def parse_yaml(text: str, file: str) -> SourceDocument:
     encoded = text.encode("utf-8", "surrogatepass")
     if len(encoded) > MAX_BYTES:
         raise _too_large(file, encoded)
+    _check_characters(text, file)
     try:
         _check_events(text, file)
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(file, exc) from exc
+    except yaml.YAMLError as exc:  # the reader's errors carry no mark
+        raise YamlSyntaxError(file, None, f"YAML: {exc}") from exc
     if node is None:
         raise YamlSyntaxError(file, 1, "file is empty")
     lines: dict[PathKey, int] = {}

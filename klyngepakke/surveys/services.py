@@ -8,12 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import time as clock
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -327,6 +330,63 @@ def _reclaim_dead_rows() -> None:
             cursor.execute(f"VACUUM {names}")
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if connection.vendor == "postgresql":
+        # The first pass whose replaced rows still lie, as bytes, in the tables' files.
+        cache.add(UNCOMPACTED_SINCE, clock.time(), timeout=None)
+
+
+# Set by the first mixing pass after a compaction (PostgreSQL): the moment from which the
+# files of MIXED_TABLES hold bytes of replaced row versions (see compact_mixed_tables).
+UNCOMPACTED_SINCE = "surveys:mixing-uncompacted-since"
+
+
+def compact_mixed_tables(*, now: float | None = None) -> int:
+    """Rewrite the files of the mixed tables (PostgreSQL `VACUUM FULL`), at most every
+    `MIXING_COMPACT_SECONDS` after a mixing pass; returns the number of tables rewritten.
+
+    `VACUUM` (after every pass) removes the replaced row versions from the pages, but
+    PostgreSQL does not clear the space they occupied: until it is reused, the page still
+    holds their bytes, header included. Read from a copy of the data files, the old
+    invitation version (its submit's transaction id, the invitation's id) and the old
+    answers (the same transaction id, the old response's id, the answers) carve back
+    exactly the link the mixing removed. A rewrite copies only the live rows into new
+    files and drops the old ones. It takes each table's ACCESS EXCLUSIVE lock for the
+    copy (requests wait; `lock_timeout` keeps a busy table from stalling everyone: the
+    duty then fails and is retried). SQLite needs none: `secure_delete` zeroes deleted
+    rows in place. docs/anonymity.md, "Inside the database".
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return 0
+    since = cache.get(UNCOMPACTED_SINCE)
+    now = clock.time() if now is None else now
+    if since is None or now - since < settings.MIXING_COMPACT_SECONDS:
+        return 0
+    rewritten: list[int] = []
+    # VACUUM cannot run inside a transaction: after the caller's commit (at once when
+    # there is none, as in a worker), like the mixing's own VACUUM.
+    transaction.on_commit(lambda: rewritten.append(_rewrite_mixed_tables(since)))
+    return sum(rewritten)
+
+
+def _rewrite_mixed_tables(since: float) -> int:
+    connection = connections[DEFAULT_DB_ALIAS]
+    # Cleared first: a pass that commits during the rewrite marks the tables again.
+    cache.delete(UNCOMPACTED_SINCE)
+    rewritten = 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")
+            try:
+                for model in MIXED_TABLES:
+                    cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+                    rewritten += 1
+            finally:
+                cursor.execute("RESET lock_timeout")
+    except Exception:
+        cache.add(UNCOMPACTED_SINCE, since, timeout=None)  # still due
+        raise
+    return rewritten
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from klyngepakke.surveys.reminders import queue_due_reminders
 from klyngepakke.surveys.scheduled import open_due_rounds
 from klyngepakke.surveys.services import (
     close_due_rounds,
+    compact_mixed_tables,
     mix_responses,
     take_response_count_snapshots,
 )
@@ -54,6 +55,9 @@ class Duty:
 DUTIES: tuple[Duty, ...] = (
     # First: the mixing window (docs/anonymity.md, "Inside the database") is one pass.
     Duty("mix_responses", mix_responses),
+    # PostgreSQL: rewrite the mixed tables' files a few minutes after a pass (their pages
+    # still hold the bytes of the replaced rows).
+    Duty("compact_mixed_tables", compact_mixed_tables),
     Duty("close_due_rounds", close_due_rounds),
     # Scheduled rounds open on their day (after the closing, before the reminders).
     Duty("open_due_rounds", open_due_rounds),

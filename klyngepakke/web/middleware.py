@@ -64,13 +64,17 @@ def _has_nul(data: QueryDict) -> bool:
 
 
 class RefuseNulMiddleware:
-    """Answers 400 with a Danish page for a NUL character in the path, the query string
-    or the form data, before any view, form or query sees the request.
+    """Answers 400 with a Danish page for a NUL character in the path, the query string,
+    the form data or a cookie, before any view, form or query sees the request.
 
     PostgreSQL refuses NUL in text, so it used to end as a 500 (with the statement, e.g.
     an invitation's answers, in the database log); SQLite would store it. Refusing it
     here covers every search box, list filter (the admin's ?q= too), form and survey
-    answer in one place, on both databases.
+    answer in one place, on both databases. It sits before the session middleware: a
+    session cookie is looked up in the database the first time anything reads the
+    session (the login check, the page's menu), and Django's cookie parser turns a
+    quoted `"\\000"` into a NUL, so `Cookie: sessionid="x\\000..."` was a 500 on every
+    page. The refusal page is rendered without the session for the same reason.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -78,6 +82,8 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path or NUL in request.path_info or _has_nul(request.GET):
+            return self.refuse(request)
+        if any(NUL in name or NUL in value for name, value in request.COOKIES.items()):
             return self.refuse(request)
         if request.method == "POST" and _has_nul(request.POST):
             return self.refuse(request)

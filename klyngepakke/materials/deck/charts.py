@@ -39,7 +39,9 @@ class _FixedDateWriter(CategoryWorkbookWriter):
 
     @contextmanager
     def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        # Package texts (option labels, item texts) become the categories: text stays
+        # text, never a formula (=HYPERLINK(...)) or a link, as in the results spreadsheet.
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         workbook.set_properties({"created": self._created, "author": "Klyngepakke"})
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet

@@ -106,3 +106,17 @@ def test_a_nul_in_multipart_form_data_is_refused(staff_client):
 def test_a_nul_in_a_login_attempt_is_refused_without_a_500():
     response = Client().post(reverse("accounts:login"), {"username": "a\x00", "password": "x"})
     assert_refused(response)
+
+
+@pytest.mark.parametrize("url", ["/", "/svar/", "/konto/log-ind/", "/svar/gennemse/"])
+def test_a_nul_in_the_session_cookie_is_a_400_not_a_database_error(url):
+    # Any client can send this header: Django's cookie parser reads the quoted "\000" as
+    # a NUL, and the session was then looked up with it (a 500 on PostgreSQL).
+    assert_refused(Client().get(url, HTTP_COOKIE='sessionid="abc\\000defghijklmnop"'))
+
+
+@pytest.mark.parametrize("cookie", ["csrftoken", "django_language", "survey_key", "survey_answered"])
+def test_a_nul_in_any_other_cookie_is_refused_the_same_way(cookie):
+    client = Client()
+    client.cookies[cookie] = "da\x00x"
+    assert_refused(client.get("/svar/"))
