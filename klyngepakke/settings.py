@@ -372,8 +372,11 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db", "klyngepakke.tasks"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SCHEDULER_INTERVAL_SECONDS = env_seconds("SCHEDULER_INTERVAL_SECONDS", 5.0)
 # PostgreSQL: how long after a mixing pass the bytes of the rows it replaced may stay in
-# the answer tables' files before `compact_mixed_tables` rewrites them (docs/anonymity.md).
+# the invitation and partial-answer tables' files (which name the invitation), and in the
+# much larger response and answer tables' files (which do not), before
+# `compact_mixed_tables` rewrites them (docs/anonymity.md).
 MIXING_COMPACT_SECONDS = env_seconds("MIXING_COMPACT_SECONDS", 300.0)
+MIXING_COMPACT_ANSWERS_SECONDS = env_seconds("MIXING_COMPACT_ANSWERS_SECONDS", 6 * 3600.0)
 # /helbred/ answers 503 when the scheduler's or the workers' last heartbeat is older.
 HEARTBEAT_MAX_AGE_SECONDS = env_seconds("HEARTBEAT_MAX_AGE_SECONDS", 120.0)
 # Load balancers and monitors probe the health endpoint over plain HTTP from inside.

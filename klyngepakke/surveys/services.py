@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -313,6 +313,13 @@ def _mix_round(round_id: int, rng: random.Random) -> None:
 # transaction wrote the invitation, the response and its answers, and deleted the
 # partial answers (whose dead row names the invitation).
 MIXED_TABLES = (Invitation, Response, Answer, PartialAnswers)
+# Of those, the ones whose replaced rows name a person (the invitation's id): rewritten
+# soon after a pass. They are small (an invitation per member and round), so the lock is
+# brief. The response and answer tables are the largest; their replaced rows hold the
+# submit's transaction id and the answers but no invitation, and they are rewritten on a
+# slower cadence (docs/anonymity.md, "Inside the database").
+NAMING_TABLES = (Invitation, PartialAnswers)
+ANSWER_TABLES = (Response, Answer)
 
 
 def _reclaim_dead_rows() -> None:
@@ -332,17 +339,23 @@ def _reclaim_dead_rows() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if connection.vendor == "postgresql":
         # The first pass whose replaced rows still lie, as bytes, in the tables' files.
-        cache.add(UNCOMPACTED_SINCE, clock.time(), timeout=None)
+        now = clock.time()
+        cache.add(UNCOMPACTED_SINCE, now, timeout=None)
+        cache.add(ANSWERS_UNCOMPACTED_SINCE, now, timeout=None)
 
 
-# Set by the first mixing pass after a compaction (PostgreSQL): the moment from which the
-# files of MIXED_TABLES hold bytes of replaced row versions (see compact_mixed_tables).
+# Set by the first mixing pass after a rewrite (PostgreSQL): the moment from which the
+# files of NAMING_TABLES (ANSWER_TABLES) hold bytes of replaced row versions (see
+# compact_mixed_tables).
 UNCOMPACTED_SINCE = "surveys:mixing-uncompacted-since"
+ANSWERS_UNCOMPACTED_SINCE = "surveys:mixing-answers-uncompacted-since"
 
 
 def compact_mixed_tables(*, now: float | None = None) -> int:
-    """Rewrite the files of the mixed tables (PostgreSQL `VACUUM FULL`), at most every
-    `MIXING_COMPACT_SECONDS` after a mixing pass; returns the number of tables rewritten.
+    """Rewrite the files of the mixed tables (PostgreSQL `VACUUM FULL`): the tables whose
+    replaced rows name an invitation at most `MIXING_COMPACT_SECONDS` after a mixing
+    pass, the response and answer tables at most `MIXING_COMPACT_ANSWERS_SECONDS` after
+    one; returns the number of tables rewritten.
 
     `VACUUM` (after every pass) removes the replaced row versions from the pages, but
     PostgreSQL does not clear the space they occupied: until it is reused, the page still
@@ -352,40 +365,50 @@ def compact_mixed_tables(*, now: float | None = None) -> int:
     exactly the link the mixing removed. A rewrite copies only the live rows into new
     files and drops the old ones. It takes each table's ACCESS EXCLUSIVE lock for the
     copy (requests wait; `lock_timeout` keeps a busy table from stalling everyone: the
-    duty then fails and is retried). SQLite needs none: `secure_delete` zeroes deleted
-    rows in place. docs/anonymity.md, "Inside the database".
+    duty then fails and is retried). Rewriting the invitation and partial-answer tables
+    alone already leaves no byte that names whose answers they were; the answer table is
+    the largest (seconds per million rows), hence its slower cadence. SQLite needs none:
+    `secure_delete` zeroes deleted rows in place. docs/anonymity.md, "Inside the database".
     """
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return 0
-    since = cache.get(UNCOMPACTED_SINCE)
     now = clock.time() if now is None else now
-    if since is None or now - since < settings.MIXING_COMPACT_SECONDS:
+    due = [
+        (key, since, tables)
+        for key, tables, wait in (
+            (UNCOMPACTED_SINCE, NAMING_TABLES, settings.MIXING_COMPACT_SECONDS),
+            (ANSWERS_UNCOMPACTED_SINCE, ANSWER_TABLES, settings.MIXING_COMPACT_ANSWERS_SECONDS),
+        )
+        if (since := cache.get(key)) is not None and now - since >= wait
+    ]
+    if not due:
         return 0
     rewritten: list[int] = []
     # VACUUM cannot run inside a transaction: after the caller's commit (at once when
     # there is none, as in a worker), like the mixing's own VACUUM.
-    transaction.on_commit(lambda: rewritten.append(_rewrite_mixed_tables(since)))
+    transaction.on_commit(lambda: rewritten.append(_rewrite_mixed_tables(due)))
     return sum(rewritten)
 
 
-def _rewrite_mixed_tables(since: float) -> int:
+def _rewrite_mixed_tables(due: list[tuple[str, float, tuple[type[models.Model], ...]]]) -> int:
     connection = connections[DEFAULT_DB_ALIAS]
-    # Cleared first: a pass that commits during the rewrite marks the tables again.
-    cache.delete(UNCOMPACTED_SINCE)
     rewritten = 0
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '5s'")
-            try:
-                for model in MIXED_TABLES:
-                    cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
-                    rewritten += 1
-            finally:
-                cursor.execute("RESET lock_timeout")
-    except Exception:
-        cache.add(UNCOMPACTED_SINCE, since, timeout=None)  # still due
-        raise
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '5s'")
+        try:
+            for key, since, tables in due:
+                # Cleared first: a pass that commits during the rewrite marks the tables again.
+                cache.delete(key)
+                try:
+                    for model in tables:
+                        cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+                        rewritten += 1
+                except Exception:
+                    cache.add(key, since, timeout=None)  # still due
+                    raise
+        finally:
+            cursor.execute("RESET lock_timeout")
     return rewritten
 
 

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def no_earlier_mixing():
     # The cache table is not a model's: a flush between tests leaves its rows.
-    cache.delete(services.UNCOMPACTED_SINCE)
+    cache.delete_many([services.UNCOMPACTED_SINCE, services.ANSWERS_UNCOMPACTED_SINCE])
 
 
 def raw_pages(table: str) -> bytes:
@@ -77,10 +77,16 @@ def test_after_compaction_no_replaced_row_can_be_carved_from_the_tables_files(ca
     # ... but the bytes of the old invitation versions are still in the pages.
     assert carved_invitations(submits), "premise: VACUUM alone leaves the old versions' bytes"
 
+    # Soon after the pass: the tables that name the invitation. No invitation can be
+    # carved any more, while the answer table still holds the old rows' bytes.
     settings.MIXING_COMPACT_SECONDS = 0
-    assert services.compact_mixed_tables() == len(services.MIXED_TABLES)
-
+    assert services.compact_mixed_tables() == len(services.NAMING_TABLES)
     assert carved_invitations(submits) == set()
+    assert old_response_ids_in("surveys_answer", old_ids) > 0, "premise: the answers wait for their own cadence"
+
+    # Later: the response and answer tables too.
+    settings.MIXING_COMPACT_ANSWERS_SECONDS = 0
+    assert services.compact_mixed_tables() == len(services.ANSWER_TABLES)
     for table in ["surveys_answer", "surveys_response", "answer_response_code", "surveys_response_pkey"]:
         assert old_response_ids_in(table, old_ids) == 0, table
     assert Response.objects.filter(round=round_).count() == 5
@@ -95,17 +101,22 @@ def test_compaction_waits_for_its_interval_and_runs_once_per_mixing(catalogue, s
     since = cache.get(services.UNCOMPACTED_SINCE)
     assert since is not None
     settings.MIXING_COMPACT_SECONDS = 300
+    settings.MIXING_COMPACT_ANSWERS_SECONDS = 3600
     assert services.compact_mixed_tables(now=since + 299) == 0  # not yet
-    assert services.compact_mixed_tables(now=since + 300) == len(services.MIXED_TABLES)
-    assert services.compact_mixed_tables(now=since + 10_000) == 0  # nothing new since
+    assert services.compact_mixed_tables(now=since + 300) == len(services.NAMING_TABLES)
+    assert services.compact_mixed_tables(now=since + 301) == 0  # nothing new since
+    assert services.compact_mixed_tables(now=since + 3600) == len(services.ANSWER_TABLES)
+    assert services.compact_mixed_tables(now=since + 10_000) == 0
 
 
 def test_the_scheduler_runs_the_compaction(catalogue, settings):
     settings.MIXING_COMPACT_SECONDS = 0
+    settings.MIXING_COMPACT_ANSWERS_SECONDS = 0
     round_ = factories.open_survey_round(factories.survey_cluster(members=3, solo=1))
     submit_numbered(round_, 2)
     call_command("run_worker", "--once")  # mixes, then compacts in the same pass
     assert cache.get(services.UNCOMPACTED_SINCE) is None
+    assert cache.get(services.ANSWERS_UNCOMPACTED_SINCE) is None
     assert not Response.objects.filter(mixed=False).exists()
 
 
