@@ -245,7 +245,7 @@ def main() -> None:
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": f"{postgres.url}/{DATABASE}",
             "DATA_DIR": str(workdir),
-            "SITE_URL": f"http://{HOST}",
+            "SITE_URL": f"https://{HOST}",  # production settings require https (only e-mails use it)
             "EMAIL_HOST": HOST,
             "EMAIL_PORT": str(smtp.port),
             "BENCH_STATIC_ROOT": str(workdir / "static"),
