@@ -75,6 +75,7 @@ def history(django_db_setup, django_db_blocker):
         Order.objects.update(follows_up=None)
         Order.objects.all().delete()  # the meeting records, decisions and plans with them
         OutboxMessage.objects.all().delete()
+        Notice.objects.all().delete()  # no foreign key: orders' deletion leaves them
         Package.objects.update(current_version=None)
         PackageVersion.objects.all().delete()
         Package.objects.all().delete()
