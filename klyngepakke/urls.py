@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("klyngepakke.web.urls")),
     path("", include("klyngepakke.tasks.urls")),
 ]
+
+# A database that cannot be reached gives a Danish 503 with Retry-After, anything else 500.
+handler500 = "klyngepakke.web.errors.server_error"

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
+from django.db import connection as db_connection
 from django.db.models import F, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -170,14 +172,45 @@ def _send_one(message_id: int, connection: Any, now: datetime, report: OutboxRep
     except Exception as exc:  # any failure is recorded and retried
         _record_failure(message_id, exc, now, report, claim.created)
         return
-    OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENDING).update(
-        status=OutboxMessage.Status.SENT,
-        subject=rendered.subject[:255],
-        sent_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        last_error="",
-    )
+    _record_sent(message_id, rendered)
     report.sent += 1
+
+
+# Once the mail server has accepted a message, its "sent" must reach the database even if
+# the database is away for a moment (a restart, a fail-over): otherwise the claim runs out
+# and the message goes out a second time. The worker keeps trying for this long, well
+# inside CLAIM_LEASE; only a longer outage (or a worker killed between the mail server's
+# "250" and this write) can still send a message twice (docs/deployment.md).
+RECORD_SENT_PATIENCE = timedelta(minutes=5)
+
+
+def _record_sent(message_id: int, rendered: RenderedEmail) -> None:
+    deadline = time.monotonic() + RECORD_SENT_PATIENCE.total_seconds()
+    pause = 0.5
+    while True:
+        try:
+            OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENDING).update(
+                status=OutboxMessage.Status.SENT,
+                subject=rendered.subject[:255],
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+            return
+        except (OperationalError, InterfaceError) as exc:
+            # Inside a caller's transaction a new connection cannot help: give up at once.
+            if db_connection.in_atomic_block or time.monotonic() + pause > deadline:
+                logger.error("outbox message %s was sent but could not be recorded: %s", message_id, type(exc).__name__)
+                raise
+            logger.warning(
+                "outbox message %s was sent; recording it waits for the database (%s)", message_id, type(exc).__name__
+            )
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
+            # The next attempt connects afresh (closing a broken connection may itself fail;
+            # it is dropped all the same).
+            with suppress(DatabaseError):
+                db_connection.close()
 
 
 _recording = threading.local()

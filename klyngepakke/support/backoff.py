@@ -9,20 +9,24 @@ UPDATE or a unique INSERT: of two workers reaching the same item at once, one ge
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .logs import log_event
 from .models import Backoff
 
-# How long a worker may hold an item before another may take it (a worker killed with
-# kill -9 never releases its claim). Longer than any one item takes.
-LEASE = timedelta(minutes=10)
+# How long a claim on an item lasts. The worker renews it every RENEW_EVERY while it
+# works on the item, however long that takes; a worker killed with kill -9 (which never
+# releases its claim) holds the item for at most LEASE after its last renewal.
+LEASE = timedelta(seconds=90)
+RENEW_EVERY = timedelta(seconds=30)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(minutes=30)
 
@@ -109,7 +113,8 @@ def run_items(duty: str, items: Iterable[int], work: Callable[[int], bool]) -> I
             report.skipped += 1
             continue
         try:
-            changed = work(item)
+            with _renewing(duty, item):
+                changed = work(item)
         except Exception as exc:
             row = failed(duty, item, exc)
             report.failed += 1
@@ -126,3 +131,32 @@ def run_items(duty: str, items: Iterable[int], work: Callable[[int], bool]) -> I
         succeeded(duty, item)
         report.done += int(bool(changed))
     return report
+
+
+@contextmanager
+def _renewing(duty: str, item: int) -> Iterator[None]:
+    """Renew the claim on `item` every RENEW_EVERY until the block ends, from a thread
+    with its own database connection (an item that takes seconds never touches it)."""
+    finished = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not finished.wait(RENEW_EVERY.total_seconds()):
+                try:
+                    Backoff.objects.filter(duty=duty, item=item, leased_until__isnull=False).update(
+                        leased_until=timezone.now() + LEASE
+                    )
+                except DatabaseError:  # the database is away: try again at the next renewal
+                    with suppress(DatabaseError):
+                        connection.close()
+        finally:
+            with suppress(DatabaseError):
+                connection.close()
+
+    renewer = threading.Thread(target=renew, name=f"renew-{duty}-{item}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        renewer.join()

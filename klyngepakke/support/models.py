@@ -13,8 +13,9 @@ class Backoff(models.Model):
     """A duty (item 0) or one item of a duty (e.g. round 12 of `build_missing_materials`)
     that failed and waits before the next attempt, or that a worker is working on now.
 
-    `leased_until` is a claim: while it lies ahead, no other worker takes the item. A
-    worker killed mid-item leaves the lease to run out, then the item is taken again.
+    `leased_until` is a claim: while it lies ahead, no other worker takes the item. The
+    worker renews it while it works (`backoff.run_items`); a worker killed mid-item
+    leaves the lease to run out (90 s), then the item is taken again.
     The row is deleted when the duty or item succeeds.
     """
 
