@@ -18,6 +18,11 @@ class RoundAggregate(models.Model):
     option_counts = models.JSONField()
     # {score code: [sum of scores, number of scores]}
     score_sums = models.JSONField()
+    # [answer, question and score codes] whose whole-cluster table the round's own
+    # publication withholds (homogeneity, too few answers, ...): they never enter another
+    # cluster's comparison pool. Null until computed (aggregates stored before the field
+    # existed: the scheduler's store_missing_aggregates fills them).
+    withheld = models.JSONField(null=True, blank=True)
     # The round's region and country comparison groups, computed once: they take only
     # rounds closed before this one, so they never change. `comparisons_basis` says what
     # they were computed under (period, k, region); a change of it recomputes them.

@@ -11,12 +11,14 @@ scheduler at its deadline is published at once and is never reopened.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from klyngepakke.core.disclosure import MIN_K
 from klyngepakke.core.scoring import ScoreDefinition, score_from_sum
 from klyngepakke.surveys.models import Round
 from klyngepakke.surveys.response_models import Answer, Response
@@ -109,23 +111,47 @@ def _score_sums(ids: list[Any], items: list[str], min_answered: int) -> list[tup
 
 
 def round_aggregates(
-    round_ids: list[int], definitions: list[ScoreDefinition], *, store: bool = True
+    round_ids: list[int],
+    definitions: list[ScoreDefinition],
+    *,
+    withheld: Callable[[Round], list[str]],
+    store: bool = True,
 ) -> list[RoundAggregate]:
     """Aggregates of published rounds: the stored ones, and those still missing computed now.
 
     Each is computed in SQL from the round's own answers; a closed round never changes,
-    so the stored aggregate stays right. `store=True` (the scheduler, results.services)
-    stores what it computes; `store=False` (a page view: reads never write) returns it
-    unsaved.
+    so the stored aggregate stays right. `withheld` gives the codes whose whole-cluster
+    table the round's own publication withholds (`selectors.withheld_tables`; passed in,
+    as the publication lives above this module); an aggregate stored before it was
+    recorded gets it too. `store=True` (the scheduler, results.services) stores what it
+    computes; `store=False` (a page view: reads never write) returns it unsaved.
     """
-    found = {a.round_id: a for a in RoundAggregate.objects.filter(round_id__in=round_ids)}
+    found = {a.round_id: a for a in RoundAggregate.objects.filter(round_id__in=round_ids).select_related("round")}
+    for aggregate in found.values():
+        if aggregate.withheld is None:
+            aggregate.withheld = withheld_of(aggregate, withheld)
+            if store:
+                RoundAggregate.objects.filter(pk=aggregate.pk, withheld__isnull=True).update(
+                    withheld=aggregate.withheld
+                )
     missing = published_rounds().filter(pk__in=round_ids).exclude(pk__in=found)
     for round_ in missing:
-        found[round_.pk] = _aggregate(round_, definitions, store=store)
+        found[round_.pk] = _aggregate(round_, definitions, withheld, store=store)
     return [found[i] for i in round_ids if i in found]
 
 
-def _aggregate(round_: Round, definitions: list[ScoreDefinition], *, store: bool) -> RoundAggregate:
+def withheld_of(aggregate: RoundAggregate, withheld: Callable[[Round], list[str]]) -> list[str]:
+    """The codes whose whole-cluster table the aggregate's round withholds. A round of
+    fewer respondents than the smallest k publishes nothing: every table it has is
+    withheld, known without reading its answers again (and without its questionnaire)."""
+    if aggregate.respondents < MIN_K:
+        return sorted({*aggregate.option_counts, *aggregate.score_sums})
+    return withheld(aggregate.round)
+
+
+def _aggregate(
+    round_: Round, definitions: list[ScoreDefinition], withheld: Callable[[Round], list[str]], *, store: bool
+) -> RoundAggregate:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     ids = _response_ids(round_)
     rows = (
@@ -141,8 +167,10 @@ def _aggregate(round_: Round, definitions: list[ScoreDefinition], *, store: bool
         pairs = _score_sums(ids, list(definition.items), definition.min_answered)
         scores = [score_from_sum(definition, total, answered) for total, answered in pairs]
         sums[definition.code] = [float(sum(scores)), len(scores)]
-    values = {"respondents": len(ids), "option_counts": dict(counts), "score_sums": sums}
+    computed = RoundAggregate(round=round_, respondents=len(ids), option_counts=dict(counts), score_sums=sums)
+    computed.withheld = withheld_of(computed, withheld)
     if not store:
-        return RoundAggregate(round=round_, **values)
+        return computed
+    values = {f: getattr(computed, f) for f in ("respondents", "option_counts", "score_sums", "withheld")}
     aggregate, _ = RoundAggregate.objects.get_or_create(round=round_, defaults=values)
     return aggregate

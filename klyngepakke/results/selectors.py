@@ -19,7 +19,7 @@ from klyngepakke.core.disclosure import Policy, Withheld
 from klyngepakke.core.publication import Publication, publish
 from klyngepakke.core.questionnaire import Questionnaire
 from klyngepakke.core.scoring import ScoreDefinition, score_definitions
-from klyngepakke.core.statistics import Comparison, Estimate, compare, summarize_group
+from klyngepakke.core.statistics import Comparison, Estimate, GroupSummary, compare, summarize_group
 from klyngepakke.surveys.models import Round
 
 from . import responses
@@ -35,6 +35,7 @@ __all__ = [
     "follow_up_for",
     "policy_for",
     "round_results",
+    "withheld_tables",
 ]
 
 GROUP_TOO_SMALL = "group_too_small"
@@ -96,8 +97,19 @@ def _subgroups(respondents: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return parts
 
 
-def round_results(round_: Round) -> RoundResults:
-    """A published round's publishable results, with its comparison groups."""
+@dataclass(frozen=True)
+class _Published:
+    """A round's own publication, without comparison groups."""
+
+    questionnaire: Questionnaire
+    scores: tuple[ScoreDefinition, ...]
+    policy: Policy
+    invited: int
+    summary: GroupSummary
+    publication: Publication
+
+
+def _published(round_: Round) -> _Published:
     responses.require_published(round_)
     document = round_.questionnaire_document
     questionnaire = Questionnaire(document)
@@ -121,16 +133,37 @@ def round_results(round_: Round) -> RoundResults:
         score_items={d.code: d.items for d in definitions},
         rng=random.Random(round_.pk),  # noqa: S311
     )
+    return _Published(questionnaire, definitions, policy, invited, summary, publication)
+
+
+def round_results(round_: Round) -> RoundResults:
+    """A published round's publishable results, with its comparison groups."""
+    published = _published(round_)
     return RoundResults(
         round=round_,
-        questionnaire=questionnaire,
-        scores=definitions,
-        policy=policy,
-        invited=invited,
-        publication=publication,
-        comparisons=_comparisons(round_, questionnaire, definitions, policy),
-        reference_values=tuple(document.get("reference_values", [])),
+        questionnaire=published.questionnaire,
+        scores=published.scores,
+        policy=published.policy,
+        invited=published.invited,
+        publication=published.publication,
+        comparisons=_comparisons(round_, published.questionnaire, published.scores, published.policy),
+        reference_values=tuple(round_.questionnaire_document.get("reference_values", [])),
     )
+
+
+def withheld_tables(round_: Round) -> list[str]:
+    """The answer, question and score codes whose whole-cluster table the round's own
+    publication withholds (for homogeneity, too few answers, or the whole group), sorted.
+    Such a table never enters another cluster's comparison pool (`_pooled_tables`): two
+    pools that differ by the round would otherwise show it (docs/anonymity.md). Computed
+    from the publication alone, never from comparison groups (those aggregate other
+    rounds, whose aggregates ask this again)."""
+    published = _published(round_)
+    group, summary = published.publication.group, published.summary
+    if isinstance(group, Withheld):
+        return sorted({*summary.choices, *summary.multiples, *summary.scores})
+    tables = [*group.choices.items(), *group.multiples.items(), *group.scores.items()]
+    return sorted({code for code, table in tables if isinstance(table, Withheld)})
 
 
 def comparison_months(round_: Round) -> int:
@@ -230,17 +263,22 @@ def _compute_comparisons(
 
 
 def _aggregates_of(round_ids: list[int]) -> list[RoundAggregate]:
-    """The rounds' aggregates: stored ones, and missing ones computed in memory (not stored)."""
+    """The rounds' aggregates: stored ones, and missing ones computed in memory (not
+    stored); a stored one whose withheld tables are not recorded yet gets them computed
+    in memory too (the scheduler stores them)."""
     stored = list(
         RoundAggregate.objects.filter(round_id__in=round_ids).only(
-            "round_id", "respondents", "option_counts", "score_sums"
+            "round_id", "respondents", "option_counts", "score_sums", "withheld"
         )
     )
+    for aggregate in stored:
+        if aggregate.withheld is None:
+            aggregate.withheld = responses.withheld_of(aggregate, withheld_tables)
     have = {a.round_id for a in stored}
     missing = Round.objects.filter(pk__in=[i for i in round_ids if i not in have]).select_related("package_version")
     for round_ in missing:
         definitions = list(score_definitions(round_.questionnaire_document))
-        stored += responses.round_aggregates([round_.pk], definitions, store=False)
+        stored += responses.round_aggregates([round_.pk], definitions, withheld=withheld_tables, store=False)
     return stored
 
 
@@ -260,19 +298,23 @@ def _pooled_tables(
     aggregate: RoundAggregate, k: int, codes: frozenset[str], scores: frozenset[str]
 ) -> tuple[dict[str, dict[str, int]], dict[str, tuple[float, int]]]:
     """The tables of one round that enter a comparison pool: the shared codes that the
-    round itself publishes by size, answered (scored) by at least k. A table that 1..k-1
-    answered (a question routing showed to few) stays out, so two pools set side by side
-    (this round's and a later one's, or two clusters') never differ by it
-    (docs/anonymity.md, rule 5)."""
+    round itself publishes, answered (scored) by at least k. A table that 1..k-1 answered
+    (a question routing showed to few), or that the round's own publication withholds
+    (`RoundAggregate.withheld`: a nameable group nearly all in one sensitive band), stays
+    out, so two pools set side by side (this round's and a later one's, or two clusters')
+    never differ by it (docs/anonymity.md, rule 5)."""
+    if aggregate.withheld is None:
+        raise ValueError(f"round {aggregate.round_id}: withheld tables not known; pool only complete aggregates")
+    withheld = set(aggregate.withheld)
     items = {
         code: aggregate.option_counts[code]
         for code in codes.intersection(aggregate.option_counts)
-        if sum(aggregate.option_counts[code].values()) >= k
+        if sum(aggregate.option_counts[code].values()) >= k and code not in withheld
     }
     sums = {
         code: (float(aggregate.score_sums[code][0]), int(aggregate.score_sums[code][1]))
         for code in scores.intersection(aggregate.score_sums)
-        if aggregate.score_sums[code][1] >= k
+        if aggregate.score_sums[code][1] >= k and code not in withheld
     }
     return items, sums
 

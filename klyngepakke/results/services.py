@@ -18,10 +18,11 @@ COMPARISONS = "store_missing_comparisons"
 
 def store_missing_aggregates(limit: int = 200) -> int:
     """Aggregate closed rounds that have none yet (the scheduler runs this), so the first
-    results page after a round closes does not pay for it. Returns how many were stored."""
+    results page after a round closes does not pay for it, and record the withheld tables
+    of aggregates stored before they were recorded. Returns how many were stored."""
     ids = list(
         responses.closed_rounds()
-        .exclude(pk__in=RoundAggregate.objects.values("round_id"))
+        .exclude(pk__in=RoundAggregate.objects.filter(withheld__isnull=False).values("round_id"))
         .exclude(pk__in=waiting_items(AGGREGATES))
         .values_list("pk", flat=True)[:limit]
     )
@@ -29,12 +30,17 @@ def store_missing_aggregates(limit: int = 200) -> int:
 
 
 def _store_aggregate(round_id: int) -> bool:
-    if RoundAggregate.objects.filter(round_id=round_id).exists():
+    if RoundAggregate.objects.filter(round_id=round_id, withheld__isnull=False).exists():
         return False  # another worker stored it meanwhile
     round_ = responses.closed_rounds().select_related("package_version").get(pk=round_id)
     # Stored with get_or_create: of two workers at once, one inserts, the other reads it.
-    responses.round_aggregates([round_.pk], list(score_definitions(round_.questionnaire_document)))
+    _store_round_aggregate(round_)
     return True
+
+
+def _store_round_aggregate(round_: Round) -> None:
+    definitions = list(score_definitions(round_.questionnaire_document))
+    responses.round_aggregates([round_.pk], definitions, withheld=selectors.withheld_tables)
 
 
 def store_missing_comparisons(limit: int = 20) -> int:
@@ -65,7 +71,7 @@ def _store_comparisons(round_id: int) -> bool:
 
 def store_comparisons(round_: Round) -> None:
     """Compute and store a closed round's comparison groups with its aggregate."""
-    responses.round_aggregates([round_.pk], list(score_definitions(round_.questionnaire_document)))
+    _store_round_aggregate(round_)
     groups, basis = selectors.compute_comparisons(round_)
     RoundAggregate.objects.filter(round=round_).update(
         comparisons=[dataclasses.asdict(group) for group in groups], comparisons_basis=basis

@@ -56,8 +56,12 @@ def country(round_: Round) -> dict:
 
 
 def other(raw: int, region: str, package: str = FIRST, days_ago: int = 30) -> Round:
-    cluster = factories.survey_cluster(members=5, region_code=region)
-    return close_at(closed_round(people(raw), package=package, cluster=cluster), days_ago)
+    """Another cluster's round of five alike answers that it publishes whole: one of six
+    invited did not answer and one is solo, so its respondents are no nameable set and
+    the homogeneity rule withholds nothing (a withheld table would stay out of pools)."""
+    cluster = factories.survey_cluster(members=6, region_code=region)
+    answers = [{**people(raw, 1)[0], "practice_type": "solo"}, *people(raw, 4)]
+    return close_at(closed_round(answers, package=package, cluster=cluster), days_ago)
 
 
 def test_rounds_of_other_packages_with_the_same_codes_are_compared(catalogue):

@@ -175,6 +175,12 @@ def test_comparison_groups_need_three_other_eligible_rounds(catalogue):
     def people(raw: int, n: int = 5) -> list[dict]:
         return [{"practice_type": "partnership", **dict.fromkeys(WHO5, raw), "job_satisfaction": "some"}] * n
 
+    def other(raw: int, region: str) -> None:
+        # One of six invited did not answer and one is solo: no nameable set, so the
+        # homogeneity rule withholds nothing and every table enters the pools.
+        answers = [{**people(raw, 1)[0], "practice_type": "solo"}, *people(raw, 4)]
+        closed_round(answers, cluster=factories.survey_cluster(members=6, region_code=region))
+
     own = closed_round(people(3))
     country = "Hele landet (andre klynger)"
 
@@ -184,14 +190,14 @@ def test_comparison_groups_need_three_other_eligible_rounds(catalogue):
         own.refresh_from_db()
         return next(c for c in results_as_dict(round_results(own))["comparisons"] if c["label"] == country)
 
-    closed_round(people(1), cluster=factories.survey_cluster(members=5, region_code="nordjylland"))
-    closed_round(people(2), cluster=factories.survey_cluster(members=5, region_code="hovedstaden"))
+    other(1, "nordjylland")
+    other(2, "hovedstaden")
     closed_round(people(5, n=4), cluster=factories.survey_cluster(members=5, region_code="sjaelland"))  # < k
     assert MIN_COMPARISON_ROUNDS == 3
     assert comparison()["withheld"] == "too_few_rounds"
     assert comparison()["rounds"] == 2  # the round under k does not count
 
-    closed_round(people(4), cluster=factories.survey_cluster(members=5, region_code="midtjylland"))
+    other(4, "midtjylland")
     shown = comparison()
     assert "withheld" not in shown
     assert (shown["rounds"], shown["respondents"]) == (3, 15)
