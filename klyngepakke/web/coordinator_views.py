@@ -34,7 +34,8 @@ def _order(request: HttpRequest, code: str, order_id: int) -> Order:
     return order
 
 
-def _round(request: HttpRequest, code: str, round_id: int) -> Round:
+def managed_round(request: HttpRequest, code: str, round_id: int) -> Round:
+    """A round of a cluster the user may manage, or 404 (the round pages' one access check)."""
     cluster = cluster_for(request.user, code, manage=True)
     round_ = (
         Round.objects.select_related("order__cluster", "order__package", "package_version")
@@ -132,7 +133,7 @@ def order_detail(request: HttpRequest, code: str, order_id: int) -> HttpResponse
 
 @login_required
 def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    round_ = _round(request, code, round_id)
+    round_ = managed_round(request, code, round_id)
     invited = selectors.invited_count(round_)
     shown = selectors.shown_response_count(round_)
     return render(
@@ -158,7 +159,7 @@ def round_detail(request: HttpRequest, code: str, round_id: int) -> HttpResponse
 @login_required
 @require_POST
 def round_action(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    round_ = _round(request, code, round_id)
+    round_ = managed_round(request, code, round_id)
     action = request.POST.get("action")
     try:
         if action == "remind":

@@ -9,33 +9,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from klyngepakke.registry.access import cluster_for
 from klyngepakke.results.serialize import percent
 from klyngepakke.surveys import selectors, services
-from klyngepakke.surveys.models import Round
+from klyngepakke.web.coordinator_views import managed_round
 from klyngepakke.web.order_forms import ExtendRoundForm
-
-
-def _round(request: HttpRequest, code: str, round_id: int) -> Round:
-    cluster = cluster_for(request.user, code, manage=True)
-    round_ = (
-        Round.objects.select_related("order__cluster", "order__package", "package_version")
-        .filter(pk=round_id, order__cluster=cluster)
-        .first()
-    )
-    if round_ is None:
-        raise Http404("Runden findes ikke.")
-    return round_
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_round(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    round_ = _round(request, code, round_id)
+    round_ = managed_round(request, code, round_id)
     if not round_.is_open:
         messages.info(request, "Runden er allerede lukket.")
         return redirect("surveys:round_detail", code, round_.pk)
@@ -68,7 +55,7 @@ def close_round(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reopen_round(request: HttpRequest, code: str, round_id: int) -> HttpResponse:
-    round_ = _round(request, code, round_id)
+    round_ = managed_round(request, code, round_id)
     form = ExtendRoundForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Skriv en gyldig dato for den nye svarfrist.")
