@@ -93,17 +93,7 @@ def current_pack(round_id: int) -> MaterialFile:
         )
         for e in exporters()
     ]
-    file = pack(materials, rendered)
-    return MaterialFile(
-        round_id=round_id,
-        exporter=PACK,
-        name=file.name,
-        content_type=file.content_type,
-        data=file.data,
-        size=len(file.data),
-        digest=digest,
-        built_at=timezone.now(),
-    )
+    return _unsaved(round_id, PACK, pack(materials, rendered), digest)
 
 
 def current_file(round_id: int, code: str) -> MaterialFile:
@@ -121,6 +111,11 @@ def current_file(round_id: int, code: str) -> MaterialFile:
     if stored is not None and stored.digest == digest:
         return stored
     [(_code, file)] = render_all(materials, [exporter(code)])
+    return _unsaved(round_id, code, file, digest)
+
+
+def _unsaved(round_id: int, code: str, file: Rendered, digest: str) -> MaterialFile:
+    """A file rendered for one download: served, never stored (a download is a read)."""
     return MaterialFile(
         round_id=round_id,
         exporter=code,
